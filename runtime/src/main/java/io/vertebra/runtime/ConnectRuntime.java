@@ -1,0 +1,189 @@
+package io.vertebra.runtime;
+
+import io.vertebra.runtime.cluster.ConfigStore;
+import io.vertebra.runtime.cluster.GroupMembership;
+import io.vertebra.runtime.cluster.KafkaConfigStore;
+import io.vertebra.runtime.cluster.KafkaStatusStore;
+import io.vertebra.runtime.cluster.Membership;
+import io.vertebra.runtime.cluster.StatusStore;
+import io.vertebra.runtime.cluster.TopicLog;
+import io.vertebra.runtime.config.ConfigProviders;
+import io.vertebra.runtime.config.WorkerConfig;
+import io.vertebra.runtime.offsets.KafkaOffsetStore;
+import io.vertebra.runtime.offsets.OffsetStore;
+import io.vertebra.runtime.plugins.Plugins;
+import io.vertebra.runtime.rest.RestServer;
+import io.vertebra.runtime.service.ConnectService;
+import io.vertebra.runtime.worker.Worker;
+import io.vertebra.runtime.worker.WorkerContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Connect worker: plugins, the config/offset/status stores on their internal topics, group membership,
+ * the task runners and the REST API. The one entry point a node (or a test) uses:
+ *
+ * <pre>
+ * try (ConnectRuntime worker = ConnectRuntime.start(Map.of("bootstrap.servers", "localhost:9092", ...))) {
+ *     worker.restPort();
+ * }
+ * </pre>
+ *
+ * The worker reaches Kafka only through kafka-clients, so it runs the same against Apache Kafka and the embedded log.
+ */
+public final class ConnectRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConnectRuntime.class);
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private RestServer rest;
+    private Worker worker;
+    private String url;
+    private volatile boolean ready;
+    private volatile ConnectService service;
+
+    private ConnectRuntime() {}
+
+    /** Starts a worker; returns once it has joined its group and its REST API answers. */
+    public static ConnectRuntime start(Map<String, String> props) {
+        ConnectRuntime runtime = new ConnectRuntime();
+        try {
+            runtime.startParts(props);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startParts(Map<String, String> props) {
+        WorkerConfig config = new WorkerConfig(props);
+        List<Path> pluginPath = config.getList(WorkerConfig.PLUGIN_PATH).stream()
+                .filter(s -> !s.isBlank())
+                .map(s -> Path.of(s.trim()))
+                .toList();
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory("vertebra-plugins-");
+        } catch (java.io.IOException e) {
+            throw new ConnectException("cannot create a plugin work directory", e);
+        }
+        Plugins plugins = Plugins.start(pluginPath, workDir, config.getLong(WorkerConfig.PLUGIN_SCAN_INTERVAL_MS));
+        parts.add(plugins);
+        ConfigProviders providers = ConfigProviders.fromWorkerConfig(config, ConnectRuntime.class.getClassLoader());
+        parts.add(providers);
+
+        Admin admin = Admin.create(config.clientConfig("admin"));
+        parts.add(admin);
+        String clusterId;
+        try {
+            clusterId = admin.describeCluster().clusterId().get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new ConnectException("cannot reach the Kafka cluster at " + config.bootstrapServers() + ": " + e, e);
+        }
+
+        String host = config.getString(WorkerConfig.REST_HOST);
+        int port = config.getInt(WorkerConfig.REST_PORT);
+        rest = RestServer.start(
+                host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), () -> service, () -> ready);
+        parts.add(rest);
+        String advertised = config.getString(WorkerConfig.REST_ADVERTISED_HOST);
+        url = "http://" + (advertised.isBlank() ? host : advertised) + ":" + rest.port() + "/";
+        String workerId = config.workerIdOr((advertised.isBlank() ? host : advertised) + ":" + rest.port());
+
+        Map<String, Object> producer = config.clientConfig("producer");
+        Map<String, Object> consumer = config.clientConfig("consumer");
+        String suffix = WorkerConfig.newClientSuffix();
+        producer.put("client.id", "connect-internal-producer-" + suffix);
+        consumer.put("client.id", "connect-internal-consumer-" + suffix);
+        StatusStore statuses = new KafkaStatusStore(onRecord -> TopicLog.start(
+                config.getString(WorkerConfig.STATUS_TOPIC),
+                config.getInt(WorkerConfig.STATUS_PARTITIONS),
+                config.getShort(WorkerConfig.STATUS_RF),
+                admin,
+                producer,
+                consumer,
+                onRecord));
+        statuses.start();
+        parts.add(statuses);
+        OffsetStore offsets = new KafkaOffsetStore(onRecord -> TopicLog.start(
+                config.getString(WorkerConfig.OFFSET_TOPIC),
+                config.getInt(WorkerConfig.OFFSET_PARTITIONS),
+                config.getShort(WorkerConfig.OFFSET_RF),
+                admin,
+                producer,
+                consumer,
+                onRecord));
+        offsets.start();
+        parts.add(offsets);
+        ConfigStore configs = new KafkaConfigStore(onRecord -> TopicLog.start(
+                config.getString(WorkerConfig.CONFIG_TOPIC),
+                1,
+                config.getShort(WorkerConfig.CONFIG_RF),
+                admin,
+                producer,
+                consumer,
+                onRecord));
+        parts.add(configs);
+
+        WorkerContext ctx = new WorkerContext(workerId, config, plugins, providers, configs, statuses, offsets, admin);
+        service = new ConnectService(ctx, clusterId);
+        Membership membership = new GroupMembership(
+                config.clientConfig("consumer"),
+                config.groupId(),
+                config.getInt(WorkerConfig.SESSION_TIMEOUT_MS),
+                config.getInt(WorkerConfig.HEARTBEAT_INTERVAL_MS),
+                config.getInt(WorkerConfig.REBALANCE_TIMEOUT_MS),
+                url,
+                configs::snapshot,
+                configs::refresh);
+        parts.add(membership);
+        worker = new Worker(ctx, membership);
+        parts.add(worker); // closed before the membership: tasks stop before this worker leaves the group
+        configs.start(worker);
+        membership.start(worker);
+        ready = true;
+        log.info(
+                "Connect worker {} ready: group {}, REST {}, Kafka cluster {}",
+                workerId,
+                config.groupId(),
+                url,
+                clusterId);
+    }
+
+    public int restPort() {
+        return rest.port();
+    }
+
+    public String restUrl() {
+        return url;
+    }
+
+    public Worker worker() {
+        return worker;
+    }
+
+    /** Stops tasks and connectors, leaves the group, closes the stores and the REST server. */
+    @Override
+    public void close() {
+        ready = false;
+        List<AutoCloseable> reversed = new ArrayList<>(parts);
+        Collections.reverse(reversed);
+        for (AutoCloseable part : reversed) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}", part.getClass().getSimpleName(), e);
+            }
+        }
+        parts.clear();
+    }
+}

@@ -1,0 +1,233 @@
+package io.vertebra.runtime.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The worker's settings. Key names follow Kafka Connect's distributed worker ({@code bootstrap.servers},
+ * {@code group.id}, {@code config.storage.topic}, ...) so an existing {@code connect-distributed.properties} mostly
+ * works unchanged; {@code rest.*} keys are Vertebra's (the node sets them from its own flags).
+ *
+ * <p>Keys with the prefixes {@code producer.}, {@code consumer.}, {@code admin.} and {@code config.providers} are
+ * passed on to the clients and providers, as Kafka Connect does; {@link #DEFINITION} is what a node uses to reject
+ * unknown keys.
+ */
+public final class WorkerConfig extends AbstractConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String GROUP_ID = "group.id";
+    public static final String PLUGIN_PATH = "plugin.path";
+    public static final String PLUGIN_SCAN_INTERVAL_MS = "plugin.scan.interval.ms";
+    public static final String CONFIG_TOPIC = "config.storage.topic";
+    public static final String OFFSET_TOPIC = "offset.storage.topic";
+    public static final String STATUS_TOPIC = "status.storage.topic";
+    public static final String CONFIG_RF = "config.storage.replication.factor";
+    public static final String OFFSET_RF = "offset.storage.replication.factor";
+    public static final String STATUS_RF = "status.storage.replication.factor";
+    public static final String OFFSET_PARTITIONS = "offset.storage.partitions";
+    public static final String STATUS_PARTITIONS = "status.storage.partitions";
+    public static final String KEY_CONVERTER = "key.converter";
+    public static final String VALUE_CONVERTER = "value.converter";
+    public static final String HEADER_CONVERTER = "header.converter";
+    public static final String OFFSET_FLUSH_INTERVAL_MS = "offset.flush.interval.ms";
+    public static final String OFFSET_FLUSH_TIMEOUT_MS = "offset.flush.timeout.ms";
+    public static final String TASK_SHUTDOWN_TIMEOUT_MS = "task.shutdown.graceful.timeout.ms";
+    public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
+    public static final String TOPIC_CREATION_ENABLE = "topic.creation.enable";
+    public static final String TOPIC_TRACKING_ENABLE = "topic.tracking.enable";
+    public static final String TOPIC_TRACKING_ALLOW_RESET = "topic.tracking.allow.reset";
+    public static final String REST_HOST = "rest.host.name";
+    public static final String REST_PORT = "rest.port";
+    public static final String REST_ADVERTISED_HOST = "rest.advertised.host.name";
+    public static final String REST_MAX_BODY_BYTES = "rest.max.body.bytes";
+    public static final String WORKER_ID = "worker.id";
+    public static final String CONFIG_PROVIDERS = "config.providers";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.LIST,
+                    "localhost:9092",
+                    Importance.HIGH,
+                    "Kafka cluster the worker stores its configs, offsets and statuses in and moves records through.")
+            .define(
+                    GROUP_ID,
+                    Type.STRING,
+                    "connect-cluster",
+                    Importance.HIGH,
+                    "Connect cluster id: workers with the same group.id on the same Kafka cluster share connectors.")
+            .define(
+                    PLUGIN_PATH,
+                    Type.LIST,
+                    "",
+                    Importance.HIGH,
+                    "Plugin directories; each entry holds plugins as directories of JARs, uber JARs or zips.")
+            .define(
+                    PLUGIN_SCAN_INTERVAL_MS,
+                    Type.LONG,
+                    2000L,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "How often the plugin path is checked for added or removed plugins (0: never).")
+            .define(
+                    CONFIG_TOPIC,
+                    Type.STRING,
+                    "connect-configs",
+                    Importance.HIGH,
+                    "Compacted topic of connector configs.")
+            .define(OFFSET_TOPIC, Type.STRING, "connect-offsets", Importance.HIGH, "Compacted topic of source offsets.")
+            .define(STATUS_TOPIC, Type.STRING, "connect-status", Importance.HIGH, "Compacted topic of statuses.")
+            .define(
+                    CONFIG_RF,
+                    Type.SHORT,
+                    (short) -1,
+                    Importance.LOW,
+                    "Replication factor of the config topic (-1: broker default).")
+            .define(
+                    OFFSET_RF,
+                    Type.SHORT,
+                    (short) -1,
+                    Importance.LOW,
+                    "Replication factor of the offset topic (-1: broker default).")
+            .define(
+                    STATUS_RF,
+                    Type.SHORT,
+                    (short) -1,
+                    Importance.LOW,
+                    "Replication factor of the status topic (-1: broker default).")
+            .define(
+                    OFFSET_PARTITIONS,
+                    Type.INT,
+                    25,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Partitions of the offset topic.")
+            .define(STATUS_PARTITIONS, Type.INT, 5, Range.atLeast(1), Importance.LOW, "Partitions of the status topic.")
+            .define(
+                    KEY_CONVERTER,
+                    Type.STRING,
+                    "org.apache.kafka.connect.json.JsonConverter",
+                    Importance.HIGH,
+                    "Default key converter of connectors that do not set one.")
+            .define(
+                    VALUE_CONVERTER,
+                    Type.STRING,
+                    "org.apache.kafka.connect.json.JsonConverter",
+                    Importance.HIGH,
+                    "Default value converter of connectors that do not set one.")
+            .define(
+                    HEADER_CONVERTER,
+                    Type.STRING,
+                    "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+                    Importance.LOW,
+                    "Default header converter of connectors that do not set one.")
+            .define(
+                    OFFSET_FLUSH_INTERVAL_MS,
+                    Type.LONG,
+                    10_000L,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "How often tasks commit offsets (source: to the offset topic; sink: the consumer group).")
+            .define(
+                    OFFSET_FLUSH_TIMEOUT_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "How long a source offset commit waits for outstanding records before trying later.")
+            .define(
+                    TASK_SHUTDOWN_TIMEOUT_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "How long a stopping task may take before the worker abandons its thread.")
+            .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Importance.LOW, "Group session timeout of a worker.")
+            .define(HEARTBEAT_INTERVAL_MS, Type.INT, 3_000, Importance.LOW, "Group heartbeat interval of a worker.")
+            .define(REBALANCE_TIMEOUT_MS, Type.INT, 60_000, Importance.LOW, "How long a rebalance may take.")
+            .define(
+                    TOPIC_CREATION_ENABLE,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
+                    "Lets source connectors create their topics with topic.creation.* settings.")
+            .define(TOPIC_TRACKING_ENABLE, Type.BOOLEAN, true, Importance.LOW, "Track the topics each connector uses.")
+            .define(
+                    TOPIC_TRACKING_ALLOW_RESET,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
+                    "Allow PUT /connectors/{name}/topics/reset.")
+            .define(REST_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the REST server binds.")
+            .define(REST_PORT, Type.INT, 8083, Range.between(0, 65535), Importance.MEDIUM, "REST port (0: any free).")
+            .define(
+                    REST_ADVERTISED_HOST,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
+                    "Host other workers and clients use to reach this worker's REST API (empty: rest.host.name).")
+            .define(
+                    REST_MAX_BODY_BYTES,
+                    Type.INT,
+                    4 * 1024 * 1024,
+                    Range.atLeast(1024),
+                    Importance.LOW,
+                    "Largest request body accepted (413 beyond).")
+            .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's id in statuses (empty: host:port).")
+            .define(CONFIG_PROVIDERS, Type.LIST, "", Importance.LOW, "Config providers, e.g. file,env,directory.");
+
+    /** Key prefixes that are passed on rather than declared. */
+    public static final List<String> PASS_THROUGH_PREFIXES = List.of(
+            "producer.",
+            "consumer.",
+            "admin.",
+            "config.providers.",
+            "key.converter.",
+            "value.converter.",
+            "header.converter.",
+            "listeners",
+            "rest.advertised.");
+
+    public WorkerConfig(Map<String, String> props) {
+        super(DEFINITION, props, false);
+    }
+
+    /** True when {@code key} is a worker key: declared here or under a pass-through prefix. */
+    public static boolean isWorkerKey(String key) {
+        return DEFINITION.names().contains(key)
+                || PASS_THROUGH_PREFIXES.stream().anyMatch(key::startsWith);
+    }
+
+    public String groupId() {
+        return getString(GROUP_ID);
+    }
+
+    public String bootstrapServers() {
+        return String.join(",", getList(BOOTSTRAP_SERVERS));
+    }
+
+    /** Settings for a client of the given kind: bootstrap servers plus the {@code <kind>.} prefixed keys. */
+    public Map<String, Object> clientConfig(String kind) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers());
+        config.putAll(originalsWithPrefix(kind + "."));
+        return config;
+    }
+
+    public String workerIdOr(String fallback) {
+        String id = getString(WORKER_ID);
+        return id.isBlank() ? fallback : id;
+    }
+
+    public static String newClientSuffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,145 @@
+package io.vertebra.runtime.plugins;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live set of plugins: scans the plugin path at start and then every {@code scanIntervalMs}, so a plugin
+ * dropped into a plugin directory while the worker runs is listed within seconds. Only entries whose files changed
+ * are rescanned; each rescan builds a new immutable {@link PluginRegistry} and swaps it in. A removed plugin
+ * disappears from the registry, while tasks already running keep their class loader.
+ *
+ * <p>Thread-safe: {@link #registry()} is a volatile read; scanning happens on one private thread.
+ */
+public final class Plugins implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Plugins.class);
+
+    /** Plugin classes that come with the runtime itself, found by ServiceLoader manifests on the host class path. */
+    private static final List<Class<?>> HOST_SERVICES = List.of(
+            org.apache.kafka.connect.storage.Converter.class,
+            org.apache.kafka.connect.storage.HeaderConverter.class,
+            org.apache.kafka.connect.transforms.Transformation.class,
+            org.apache.kafka.connect.transforms.predicates.Predicate.class);
+
+    private static final List<String> HOST_EXTRA = List.of(
+            "org.apache.kafka.connect.json.JsonConverter",
+            "org.apache.kafka.connect.storage.StringConverter",
+            "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+            "io.vertebra.runtime.pipeline.ByteArrayConverter",
+            "org.apache.kafka.common.config.provider.FileConfigProvider",
+            "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+            "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+
+    private final List<Path> pluginPath;
+    private final PluginScanner scanner;
+    private final List<PluginDesc> hostPlugins;
+    private final Map<Path, Scanned> scanned = new HashMap<>();
+    private final ScheduledExecutorService scanThread;
+    private volatile PluginRegistry registry;
+
+    private record Scanned(String fingerprint, List<PluginDesc> plugins) {}
+
+    private Plugins(List<Path> pluginPath, Path workDir, long scanIntervalMs) {
+        this.pluginPath = pluginPath;
+        ClassLoader host = Plugins.class.getClassLoader();
+        this.scanner = new PluginScanner(host, workDir);
+        this.hostPlugins = scanner.scanHost(hostClassNames(host));
+        rescan();
+        this.scanThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "plugin-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        if (scanIntervalMs > 0) {
+            scanThread.scheduleWithFixedDelay(
+                    this::rescanQuietly, scanIntervalMs, scanIntervalMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Scans {@code pluginPath} now and keeps watching it. {@code workDir} receives extracted zips. */
+    public static Plugins start(List<Path> pluginPath, Path workDir, long scanIntervalMs) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create plugin work directory " + workDir + ": " + e, e);
+        }
+        return new Plugins(List.copyOf(pluginPath), workDir, scanIntervalMs);
+    }
+
+    public PluginRegistry registry() {
+        return registry;
+    }
+
+    private static List<String> hostClassNames(ClassLoader host) {
+        List<String> names = new ArrayList<>();
+        for (Class<?> service : HOST_SERVICES) {
+            ServiceLoader.load(service, host).stream()
+                    .forEach(p -> names.add(p.type().getName()));
+        }
+        for (String extra : HOST_EXTRA) {
+            if (!names.contains(extra)) {
+                names.add(extra);
+            }
+        }
+        return names;
+    }
+
+    private void rescanQuietly() {
+        try {
+            rescan();
+        } catch (RuntimeException e) {
+            log.warn("plugin rescan failed; keeping the previous plugin set", e);
+        }
+    }
+
+    /** Rescans changed plugin path entries; returns true when the registry changed. Public for tests. */
+    public synchronized boolean rescan() {
+        Map<Path, Scanned> now = new LinkedHashMap<>();
+        boolean changed = registry == null;
+        for (Path dir : pluginPath) {
+            for (Path entry : PluginScanner.entries(dir)) {
+                String fingerprint = PluginScanner.fingerprint(entry);
+                Scanned previous = scanned.get(entry);
+                if (previous != null && previous.fingerprint.equals(fingerprint)) {
+                    now.put(entry, previous);
+                } else {
+                    now.put(entry, new Scanned(fingerprint, scanner.scan(entry)));
+                    changed = true;
+                }
+            }
+        }
+        if (!now.keySet().equals(scanned.keySet())) {
+            changed = true;
+        }
+        if (changed) {
+            scanned.clear();
+            scanned.putAll(now);
+            List<PluginDesc> all = new ArrayList<>(hostPlugins);
+            now.values().forEach(s -> all.addAll(s.plugins));
+            registry = new PluginRegistry(all);
+            log.info(
+                    "plugin registry: {} plugins ({} connectors) from {} plugin path entries",
+                    all.size(),
+                    registry.connectorNames().size(),
+                    now.size());
+        }
+        return changed;
+    }
+
+    @Override
+    public void close() {
+        scanThread.shutdownNow();
+    }
+}

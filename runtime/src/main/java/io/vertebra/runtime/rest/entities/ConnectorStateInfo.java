@@ -1,0 +1,16 @@
+package io.vertebra.runtime.rest.entities;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** {@code GET /connectors/{name}/status}; {@code trace} is omitted when empty, as Kafka Connect does. */
+public record ConnectorStateInfo(String name, ConnectorState connector, List<TaskState> tasks, String type) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ConnectorState(
+            String state, @JsonProperty("worker_id") String workerId, String trace) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskState(
+            int id, String state, @JsonProperty("worker_id") String workerId, String trace) {}
+}
