@@ -41,11 +41,15 @@ final class FileDiscovery {
                 paths.stream().map(p -> Path.of(p).toAbsolutePath().normalize()).toList();
         this.glob = glob.isEmpty() ? "" : FileSourceConfig.absoluteGlob(glob);
         this.matcher = this.glob.isEmpty() ? null : FileSystems.getDefault().getPathMatcher("glob:" + this.glob);
-        this.exclude = excludeGlob.isEmpty()
-                ? null
-                : FileSystems.getDefault().getPathMatcher("glob:" + FileSourceConfig.absoluteGlob(excludeGlob));
+        this.exclude =
+                excludeGlob.isEmpty() ? null : FileSystems.getDefault().getPathMatcher("glob:" + anywhere(excludeGlob));
         this.globBase = this.glob.isEmpty() ? null : baseDirectory(this.glob);
         this.globDepth = this.glob.isEmpty() ? 0 : depth(this.glob);
+    }
+
+    /** An exclude glob that is not absolute matches at any depth: {@code *.gz} excludes every .gz file. */
+    static String anywhere(String excludeGlob) {
+        return excludeGlob.startsWith("/") ? excludeGlob : "**/" + excludeGlob;
     }
 
     /** The deepest directory of the glob that has no glob characters, where the walk starts. */

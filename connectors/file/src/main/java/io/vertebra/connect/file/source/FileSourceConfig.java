@@ -120,8 +120,9 @@ public final class FileSourceConfig {
                     "**.{gz,bz2,xz,zst,zip,lz4}",
                     new GlobSyntax(),
                     Importance.LOW,
-                    "A glob of paths never read, even if file.pattern matches them; by default compressed files"
-                            + " (rotated logs compressed by logrotate). Empty to read everything.",
+                    "A glob of paths never read, even if file.pattern matches them; a glob not starting with / matches"
+                            + " at any depth. By default compressed files (rotated logs compressed by logrotate)."
+                            + " Empty to read everything.",
                     FILES_GROUP,
                     4,
                     Width.LONG,

@@ -42,8 +42,23 @@ final class LineReader {
         int scan = 0; // window index where the search for the next newline continues
         while (true) {
             int newline = indexOfNewline(scan, windowLimit);
+            int end = newline < 0
+                    ? windowLimit
+                    : newline > lineStart && window[newline - 1] == '\r' ? newline - 1 : newline;
+            if (end - lineStart > lineMaxBytes || (newline < 0 && end - lineStart == lineMaxBytes)) {
+                // a line longer than lineMaxBytes: hand on a piece of it
+                long endPosition = windowStart + lineStart + lineMaxBytes;
+                file.readPosition = endPosition;
+                boolean more = sink.line(file, window, lineStart, lineMaxBytes, endPosition);
+                lineStart += lineMaxBytes;
+                scan = Math.max(scan, lineStart);
+                if (!more) {
+                    file.atEnd = false;
+                    return grew;
+                }
+                continue;
+            }
             if (newline >= 0) {
-                int end = newline > lineStart && window[newline - 1] == '\r' ? newline - 1 : newline;
                 long endPosition = windowStart + newline + 1;
                 file.readPosition = endPosition;
                 boolean more = sink.line(file, window, lineStart, end - lineStart, endPosition);
@@ -55,23 +70,12 @@ final class LineReader {
                 }
                 continue;
             }
+            // no complete line in the window: make room and read more
             if (lineStart > 0) {
                 compact(lineStart);
                 lineStart = 0;
             }
             scan = windowLimit;
-            if (windowLimit >= lineMaxBytes) {
-                // no newline within lineMaxBytes: hand on a piece of the line
-                long endPosition = windowStart + lineMaxBytes;
-                file.readPosition = endPosition;
-                boolean more = sink.line(file, window, 0, lineMaxBytes, endPosition);
-                lineStart = lineMaxBytes;
-                if (!more) {
-                    file.atEnd = false;
-                    return grew;
-                }
-                continue;
-            }
             if (windowLimit == window.length) {
                 int larger = (int) Math.min((long) window.length * 2, Math.max(lineMaxBytes, window.length));
                 window = Arrays.copyOf(window, larger);
