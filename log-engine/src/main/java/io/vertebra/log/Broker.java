@@ -1,30 +1,157 @@
 package io.vertebra.log;
 
+import io.vertebra.log.config.BrokerConfig;
+import io.vertebra.log.controller.Controller;
+import io.vertebra.log.controller.LocalMetadataLog;
+import io.vertebra.log.controller.MetadataLog;
+import io.vertebra.log.metadata.BrokerImage;
+import io.vertebra.log.network.KafkaListener;
+import io.vertebra.log.producer.ProducerIds;
+import io.vertebra.log.protocol.RequestDispatcher;
+import io.vertebra.log.protocol.handler.ApiVersionsHandler;
+import io.vertebra.log.protocol.handler.CreateTopicsHandler;
+import io.vertebra.log.protocol.handler.FetchHandler;
+import io.vertebra.log.protocol.handler.FetchSessions;
+import io.vertebra.log.protocol.handler.InitProducerIdHandler;
+import io.vertebra.log.protocol.handler.ListOffsetsHandler;
+import io.vertebra.log.protocol.handler.MetadataHandler;
+import io.vertebra.log.protocol.handler.ProduceHandler;
+import io.vertebra.log.protocol.handler.TopicConfigsDescriber;
+import io.vertebra.log.replication.DelayedOperations;
+import io.vertebra.log.replication.Partitions;
+import io.vertebra.log.replication.ReplicaFetchTracker;
+import io.vertebra.log.storage.LogDirectory;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One Kafka-protocol broker: storage, the Kafka listener, the group coordinator and the metadata it follows.
- * Everything else in this module hangs off this class; {@link #start} returns once the listener accepts clients.
+ * One Kafka-protocol broker: storage, the Kafka listener, the request handlers and the metadata it follows.
+ * This class only wires the parts together; {@link #start} returns once the listener accepts clients and the
+ * broker is registered in the cluster metadata.
  */
 public final class Broker implements AutoCloseable {
-    private final Map<String, String> config;
-    private final int port;
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
-    private Broker(Map<String, String> config, int port) {
+    private final BrokerConfig config;
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private KafkaListener listener;
+    private Controller controller;
+    private Partitions partitions;
+
+    private Broker(BrokerConfig config) {
         this.config = config;
-        this.port = port;
     }
 
-    public static Broker start(Map<String, String> config) throws IOException {
-        throw new UnsupportedOperationException("the broker is being built (issue 3)");
+    public static Broker start(Map<String, String> settings) throws IOException {
+        Broker broker = new Broker(new BrokerConfig(settings));
+        try {
+            broker.startParts();
+            return broker;
+        } catch (IOException | RuntimeException e) {
+            broker.close();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            broker.close();
+            throw new IOException("interrupted while starting the broker", e);
+        }
+    }
+
+    private void startParts() throws IOException, InterruptedException {
+        Time time = Time.SYSTEM;
+        int nodeId = config.nodeId();
+        LogDirectory logDirectory = new LogDirectory(config.logDir(), time);
+        parts.add(logDirectory);
+        MetadataLog metadataLog = new LocalMetadataLog(config.metadataDir());
+        parts.add(metadataLog);
+        controller = new Controller(metadataLog, config);
+        parts.add(controller);
+        partitions = new Partitions(nodeId, config, logDirectory, time);
+        metadataLog.start(partitions);
+        DelayedOperations delayed = new DelayedOperations();
+        parts.add(delayed);
+
+        RequestDispatcher dispatcher = new RequestDispatcher();
+        TopicConfigsDescriber topicConfigs = new TopicConfigsDescriber(partitions, config);
+        ApiVersionsHandler apiVersions = new ApiVersionsHandler(
+                dispatcher::supportedApis, () -> controller.image().offset());
+        dispatcher.register(ApiKeys.API_VERSIONS, apiVersions);
+        dispatcher.register(ApiKeys.METADATA, new MetadataHandler(controller, config, () -> nodeId));
+        dispatcher.register(ApiKeys.PRODUCE, new ProduceHandler(partitions, delayed, time));
+        dispatcher.register(
+                ApiKeys.FETCH,
+                new FetchHandler(partitions, delayed, new FetchSessions(time), new ReplicaFetchTracker(time)));
+        dispatcher.register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
+        dispatcher.register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(controller, topicConfigs));
+        dispatcher.register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(new ProducerIds(controller, nodeId)));
+
+        listener = KafkaListener.start(
+                config.listenerHost(),
+                config.listenerPort(),
+                config.getInt(BrokerConfig.NUM_NETWORK_THREADS),
+                config.getInt(BrokerConfig.SOCKET_REQUEST_MAX_BYTES),
+                config.getLong(BrokerConfig.CONNECTIONS_MAX_IDLE_MS),
+                dispatcher,
+                apiVersions);
+        parts.add(listener);
+
+        try {
+            controller
+                    .registerBroker(
+                            new BrokerImage(
+                                    nodeId,
+                                    config.advertisedHost(),
+                                    listener.port(),
+                                    config.getString(BrokerConfig.RACK),
+                                    false,
+                                    System.currentTimeMillis()),
+                            config.getString(BrokerConfig.CLUSTER_ID))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("cannot register broker " + nodeId + " in the cluster metadata", e);
+        }
+        logDirectory.startBackgroundTasks(
+                config.getLong(BrokerConfig.RETENTION_CHECK_INTERVAL_MS),
+                config.getLong(BrokerConfig.FLUSH_SCHEDULER_INTERVAL_MS),
+                config.getLong(BrokerConfig.CHECKPOINT_INTERVAL_MS));
+        log.info(
+                "broker {} listening on {}:{} (advertised {}), cluster {}",
+                nodeId,
+                config.listenerHost(),
+                listener.port(),
+                config.advertisedHost(),
+                controller.image().clusterId());
     }
 
     /** The bound Kafka port (useful when configured with port 0). */
     public int port() {
-        return port;
+        return listener == null ? -1 : listener.port();
     }
 
+    public String clusterId() {
+        return controller.image().clusterId();
+    }
+
+    /** Stops accepting requests, then flushes and closes every log (a clean shutdown). */
     @Override
-    public void close() {}
+    public void close() {
+        List<AutoCloseable> reversed = new ArrayList<>(parts);
+        Collections.reverse(reversed);
+        for (AutoCloseable part : reversed) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}", part.getClass().getSimpleName(), e);
+            }
+        }
+        parts.clear();
+    }
 }

@@ -1,0 +1,334 @@
+package io.vertebra.log.controller;
+
+import io.vertebra.log.config.BrokerConfig;
+import io.vertebra.log.config.LogConfig;
+import io.vertebra.log.metadata.BrokerImage;
+import io.vertebra.log.metadata.MetadataImage;
+import io.vertebra.log.metadata.MetadataRecord;
+import io.vertebra.log.metadata.PartitionImage;
+import io.vertebra.log.metadata.TopicImage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+
+/**
+ * Turns admin commands (create/delete topics, add partitions, change configs, register brokers, hand out
+ * producer ids) into metadata records after validating them against the current image, and appends them to
+ * the metadata log. Commands run one at a time on the "controller" thread and each waits for its records to be
+ * applied, so every validation sees the effects of the commands before it. Results come back as futures with
+ * an {@link ApiError} per item, carrying the message the client will show.
+ */
+public final class Controller implements AutoCloseable {
+    private final MetadataLog metadataLog;
+    private final BrokerConfig brokerConfig;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "controller"));
+
+    public Controller(MetadataLog metadataLog, BrokerConfig brokerConfig) {
+        this.metadataLog = metadataLog;
+        this.brokerConfig = brokerConfig;
+    }
+
+    public MetadataImage image() {
+        return metadataLog.image();
+    }
+
+    private <T> CompletableFuture<T> run(Supplier<T> command) {
+        return CompletableFuture.supplyAsync(command, thread);
+    }
+
+    private MetadataImage commit(List<MetadataRecord> records) {
+        if (records.isEmpty()) {
+            return metadataLog.image();
+        }
+        try {
+            return metadataLog.append(records).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new org.apache.kafka.common.errors.NotControllerException(
+                    "cannot commit metadata change: " + cause.getMessage());
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- brokers
+
+    /** Forms the cluster on first start (cluster id) and (re)registers {@code broker}. */
+    public CompletableFuture<MetadataImage> registerBroker(BrokerImage broker, String wantedClusterId) {
+        return run(() -> {
+            List<MetadataRecord> records = new ArrayList<>();
+            if (image().clusterId().isEmpty()) {
+                String id = wantedClusterId == null || wantedClusterId.isBlank()
+                        ? Uuid.randomUuid().toString()
+                        : wantedClusterId;
+                records.add(new MetadataRecord.SetClusterId(id));
+            }
+            records.add(new MetadataRecord.RegisterBroker(
+                    broker.id(), broker.host(), broker.port(), broker.rack(), broker.incarnation()));
+            return commit(records);
+        });
+    }
+
+    public CompletableFuture<MetadataImage> fenceBroker(int brokerId) {
+        return run(() -> commit(List.of(new MetadataRecord.FenceBroker(brokerId))));
+    }
+
+    // ------------------------------------------------------------------------------------------ topics
+
+    /** Creates topics; the result maps each name to NONE or the error naming the problem. */
+    public CompletableFuture<Map<String, ApiError>> createTopics(List<TopicSpec> specs, boolean validateOnly) {
+        return run(() -> {
+            Map<String, ApiError> results = new LinkedHashMap<>();
+            List<MetadataRecord> records = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            MetadataImage image = image();
+            for (TopicSpec spec : specs) {
+                try {
+                    if (!seen.add(spec.name())) {
+                        throw new InvalidRequestException("topic '" + spec.name() + "' appears twice in the request");
+                    }
+                    records.add(createTopicRecord(image, spec));
+                    results.put(spec.name(), ApiError.NONE);
+                } catch (ApiException e) {
+                    results.put(spec.name(), ApiError.fromThrowable(e));
+                }
+            }
+            if (!validateOnly) {
+                commit(records);
+            }
+            return results;
+        });
+    }
+
+    private MetadataRecord.CreateTopic createTopicRecord(MetadataImage image, TopicSpec spec) {
+        validateTopicName(spec.name());
+        if (image.topic(spec.name()) != null) {
+            throw new TopicExistsException("Topic '" + spec.name() + "' already exists.");
+        }
+        validateTopicConfigs(spec.configs());
+        List<List<Integer>> assignments;
+        if (!spec.assignments().isEmpty()) {
+            if (spec.partitions() != -1 || spec.replicationFactor() != -1) {
+                throw new InvalidRequestException("give either replica assignments or partition count and"
+                        + " replication factor for topic '" + spec.name() + "', not both");
+            }
+            assignments = validateAssignments(image, spec.assignments(), -1);
+        } else {
+            int partitions =
+                    spec.partitions() == -1 ? brokerConfig.getInt(BrokerConfig.NUM_PARTITIONS) : spec.partitions();
+            short rf = spec.replicationFactor() == -1
+                    ? brokerConfig.getShort(BrokerConfig.DEFAULT_REPLICATION_FACTOR)
+                    : spec.replicationFactor();
+            if (partitions <= 0) {
+                throw new InvalidPartitionsException("number of partitions must be larger than 0, got " + partitions);
+            }
+            if (rf <= 0) {
+                throw new InvalidReplicationFactorException("replication factor must be larger than 0, got " + rf);
+            }
+            assignments = ReplicaPlacement.place(spec.name(), 0, partitions, rf, liveBrokerIds(image));
+        }
+        return new MetadataRecord.CreateTopic(spec.name(), Uuid.randomUuid().toString(), spec.configs(), assignments);
+    }
+
+    private static List<Integer> liveBrokerIds(MetadataImage image) {
+        List<Integer> ids = new ArrayList<>();
+        for (BrokerImage b : image.liveBrokers()) {
+            ids.add(b.id());
+        }
+        return ids;
+    }
+
+    private static List<List<Integer>> validateAssignments(
+            MetadataImage image, List<List<Integer>> assignments, int expectedReplicationFactor) {
+        int rf = expectedReplicationFactor;
+        for (List<Integer> replicas : assignments) {
+            if (replicas.isEmpty()) {
+                throw new InvalidReplicaAssignmentException("a partition assignment lists no replica");
+            }
+            if (new HashSet<>(replicas).size() != replicas.size()) {
+                throw new InvalidReplicaAssignmentException("replica assignment " + replicas + " repeats a broker");
+            }
+            for (int id : replicas) {
+                if (!image.brokers().containsKey(id)) {
+                    throw new InvalidReplicaAssignmentException(
+                            "replica assignment " + replicas + " names broker " + id + ", which is not registered");
+                }
+            }
+            if (rf == -1) {
+                rf = replicas.size();
+            } else if (replicas.size() != rf) {
+                throw new InvalidReplicaAssignmentException("all partitions must have the same number of replicas");
+            }
+        }
+        return assignments;
+    }
+
+    /** Kafka's topic-name rules (length, characters, not "." or ".."). */
+    public static void validateTopicName(String name) {
+        try {
+            Topic.validate(name);
+        } catch (InvalidTopicException e) {
+            throw new InvalidTopicException("invalid topic name '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** Every key must be a topic config and every value valid for it; all problems are reported at once. */
+    public void validateTopicConfigs(Map<String, String> configs) {
+        List<String> problems = new ArrayList<>();
+        for (String key : configs.keySet()) {
+            if (!LogConfig.DEFINITION.names().contains(key)) {
+                problems.add("unknown topic config name '" + key + "'");
+            } else if (configs.get(key) == null) {
+                problems.add("config '" + key + "' has a null value");
+            }
+        }
+        if (problems.isEmpty()) {
+            try {
+                new LogConfig(configs, brokerConfig.topicDefaults());
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(String.join("; ", problems));
+        }
+    }
+
+    public CompletableFuture<Map<String, ApiError>> deleteTopics(List<String> names) {
+        return run(() -> {
+            Map<String, ApiError> results = new LinkedHashMap<>();
+            List<MetadataRecord> records = new ArrayList<>();
+            MetadataImage image = image();
+            for (String name : names) {
+                TopicImage topic = image.topic(name);
+                if (topic == null) {
+                    results.put(
+                            name,
+                            new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
+                } else if (!brokerConfig.getBoolean(BrokerConfig.DELETE_TOPIC_ENABLE)) {
+                    results.put(
+                            name,
+                            new ApiError(
+                                    Errors.TOPIC_DELETION_DISABLED,
+                                    "topic deletion is disabled (delete.topic.enable=false)"));
+                } else {
+                    records.add(new MetadataRecord.DeleteTopic(topic.id().toString()));
+                    results.put(name, ApiError.NONE);
+                }
+            }
+            commit(records);
+            return results;
+        });
+    }
+
+    /** CreatePartitions: grows a topic to {@code totalCount} partitions. */
+    public CompletableFuture<ApiError> createPartitions(
+            String name, int totalCount, List<List<Integer>> assignments, boolean validateOnly) {
+        return run(() -> {
+            try {
+                MetadataImage image = image();
+                TopicImage topic = image.topic(name);
+                if (topic == null) {
+                    throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+                }
+                int current = topic.partitions().size();
+                if (totalCount <= current) {
+                    throw new InvalidPartitionsException("topic '" + name + "' has " + current
+                            + " partitions; the new count " + totalCount + " must be larger");
+                }
+                int rf = topic.partitions().get(0).replicas().size();
+                List<List<Integer>> added;
+                if (assignments != null && !assignments.isEmpty()) {
+                    if (assignments.size() != totalCount - current) {
+                        throw new InvalidReplicaAssignmentException("expected " + (totalCount - current)
+                                + " assignments for the new partitions, got " + assignments.size());
+                    }
+                    added = validateAssignments(image, assignments, rf);
+                } else {
+                    added = ReplicaPlacement.place(name, current, totalCount - current, rf, liveBrokerIds(image));
+                }
+                if (!validateOnly) {
+                    commit(List.of(new MetadataRecord.AddPartitions(topic.id().toString(), added)));
+                }
+                return ApiError.NONE;
+            } catch (ApiException e) {
+                return ApiError.fromThrowable(e);
+            }
+        });
+    }
+
+    /** Replaces a topic's config overrides (already merged by the caller: legacy or incremental semantics). */
+    public CompletableFuture<ApiError> setTopicConfigs(
+            String name, Map<String, String> overrides, boolean validateOnly) {
+        return run(() -> {
+            try {
+                TopicImage topic = image().topic(name);
+                if (topic == null) {
+                    throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+                }
+                validateTopicConfigs(overrides);
+                if (!validateOnly) {
+                    commit(List.of(new MetadataRecord.SetTopicConfigs(topic.id().toString(), overrides)));
+                }
+                return ApiError.NONE;
+            } catch (ApiException e) {
+                return ApiError.fromThrowable(e);
+            }
+        });
+    }
+
+    /** Replaces the cluster-wide dynamic broker configs (validated by the caller). */
+    public CompletableFuture<ApiError> setBrokerConfigs(Map<String, String> configs) {
+        return run(() -> {
+            commit(List.of(new MetadataRecord.SetBrokerConfigs(configs)));
+            return ApiError.NONE;
+        });
+    }
+
+    /** A block of {@code count} producer ids for {@code brokerId}; returns the first. */
+    public CompletableFuture<Long> allocateProducerIds(int brokerId, int count) {
+        return run(() -> {
+            long first = image().nextProducerId();
+            commit(List.of(new MetadataRecord.AllocateProducerIds(brokerId, first, count)));
+            return first;
+        });
+    }
+
+    /** Changes one partition's leader, ISR or replicas (replication and reassignment use this). */
+    public CompletableFuture<MetadataImage> changePartition(Uuid topicId, PartitionImage next) {
+        return run(() -> commit(List.of(new MetadataRecord.ChangePartition(
+                topicId.toString(),
+                next.partition(),
+                next.replicas(),
+                next.isr(),
+                next.leader(),
+                next.leaderEpoch(),
+                next.addingReplicas(),
+                next.removingReplicas()))));
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

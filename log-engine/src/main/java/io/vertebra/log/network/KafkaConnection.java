@@ -1,0 +1,190 @@
+package io.vertebra.log.network;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertebra.log.protocol.RequestContext;
+import io.vertebra.log.protocol.RequestDispatcher;
+import io.vertebra.log.protocol.handler.ApiVersionsHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Requests are parsed and dispatched in arrival order on this connection's event-loop
+ * thread; responses leave in the same order (Kafka's per-connection ordering guarantee) even when a later
+ * request finishes first: each request takes a slot in {@link #inFlight} and slots are written from the head
+ * as they complete. When too many requests are pending, or the socket cannot take more responses, reading
+ * pauses (backpressure) until they drain.
+ *
+ * <p>Bad input: a frame that cannot be parsed, a negative size prefix or one above
+ * {@code socket.request.max.bytes} (refused by the frame decoder before any allocation) closes this connection
+ * only; nothing is stored and other connections are unaffected.
+ */
+final class KafkaConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
+    private static final int MAX_IN_FLIGHT = 128;
+
+    private final RequestDispatcher dispatcher;
+    private final ApiVersionsHandler apiVersions;
+    private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private String connectionId;
+    private InetSocketAddress remote;
+    private boolean flushNeeded;
+    private boolean readPaused;
+
+    /** A request waiting for its turn to be answered. */
+    private static final class Slot {
+        final RequestHeader header;
+        final boolean noResponse;
+        boolean done;
+        Send send;
+
+        Slot(RequestHeader header, boolean noResponse) {
+            this.header = header;
+            this.noResponse = noResponse;
+        }
+    }
+
+    KafkaConnection(RequestDispatcher dispatcher, ApiVersionsHandler apiVersions) {
+        this.dispatcher = dispatcher;
+        this.apiVersions = apiVersions;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        connectionId = ctx.channel().localAddress() + "-" + remote;
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            ByteBuffer buffer = frame.nioBuffer();
+            if (buffer.remaining() >= 4) {
+                short apiKey = buffer.getShort(buffer.position());
+                short version = buffer.getShort(buffer.position() + 2);
+                if (apiKey == ApiKeys.API_VERSIONS.id && !ApiKeys.API_VERSIONS.isVersionSupported(version)) {
+                    // KIP-511: answer a too-new ApiVersions with v0 and the versions we support.
+                    int correlationId = buffer.getInt(buffer.position() + 4);
+                    Slot slot = new Slot(null, false);
+                    inFlight.add(slot);
+                    complete(slot, apiVersions.unsupportedVersionSend(correlationId));
+                    return;
+                }
+            }
+            RequestDispatcher.Parsed parsed = RequestDispatcher.parse(buffer);
+            if (parsed.problem() != null) {
+                log.debug("closing {}: {}", connectionId, parsed.problem());
+                ctx.close();
+                return;
+            }
+            RequestHeader header = parsed.header();
+            boolean noResponse = header.apiKey() == ApiKeys.PRODUCE && ((ProduceRequest) parsed.request()).acks() == 0;
+            Slot slot = new Slot(header, noResponse);
+            inFlight.add(slot);
+            RequestContext context =
+                    new RequestContext(header, connectionId, remote.getAddress(), KafkaPrincipal.ANONYMOUS);
+            CompletableFuture<AbstractResponse> response = dispatcher.dispatch(context, parsed.request());
+            if (response.isDone()) {
+                complete(slot, response.join());
+            } else {
+                response.whenComplete((r, t) -> ctx.executor().execute(() -> {
+                    complete(slot, r);
+                    flushIfNeeded();
+                }));
+            }
+        } finally {
+            frame.release();
+        }
+        if (inFlight.size() >= MAX_IN_FLIGHT && !readPaused) {
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void complete(Slot slot, AbstractResponse response) {
+        if (slot.send == null && response != null && slot.header != null) {
+            slot.send = RequestDispatcher.toSend(slot.header, response);
+        }
+        complete(slot, slot.send);
+    }
+
+    private void complete(Slot slot, Send send) {
+        slot.send = send;
+        slot.done = true;
+        while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+            Slot head = inFlight.pollFirst();
+            if (head.noResponse || head.send == null || !ctx.channel().isActive()) {
+                continue;
+            }
+            try {
+                NettySendChannel.write(ctx, head.send);
+                flushNeeded = true;
+            } catch (IOException e) {
+                log.warn("closing {}: cannot write a response: {}", connectionId, e.toString());
+                ctx.close();
+                return;
+            }
+        }
+        maybeResumeReading();
+    }
+
+    private void maybeResumeReading() {
+        if (readPaused && inFlight.size() < MAX_IN_FLIGHT / 2 && ctx.channel().isWritable()) {
+            readPaused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void flushIfNeeded() {
+        if (flushNeeded) {
+            flushNeeded = false;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushIfNeeded();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            maybeResumeReading();
+        } else if (!readPaused) {
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException) {
+            log.debug("closing {}: bad frame: {}", connectionId, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            log.debug("closing {}: {}", connectionId, cause.toString());
+        } else {
+            log.warn("closing {} after an unexpected error", connectionId, cause);
+        }
+        ctx.close();
+    }
+}

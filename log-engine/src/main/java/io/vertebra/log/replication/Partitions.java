@@ -1,0 +1,165 @@
+package io.vertebra.log.replication;
+
+import io.vertebra.log.config.BrokerConfig;
+import io.vertebra.log.config.LogConfig;
+import io.vertebra.log.controller.MetadataLog;
+import io.vertebra.log.metadata.MetadataImage;
+import io.vertebra.log.metadata.PartitionImage;
+import io.vertebra.log.metadata.TopicImage;
+import io.vertebra.log.storage.LogDirectory;
+import io.vertebra.log.storage.PartitionLog;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partition replicas this broker hosts, kept in step with the metadata: each new image opens logs for new
+ * replicas, applies leader/ISR changes, config changes and deletions. Request handlers look partitions up here.
+ * Listeners (the group coordinator, the replica fetcher) hear about leadership changes, in image order, on the
+ * metadata thread.
+ */
+public final class Partitions implements MetadataLog.MetadataListener {
+    private static final Logger log = LoggerFactory.getLogger(Partitions.class);
+
+    private final int brokerId;
+    private final BrokerConfig brokerConfig;
+    private final LogDirectory logDirectory;
+    private final Time time;
+    private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
+    private volatile MetadataImage image = MetadataImage.EMPTY;
+    private boolean strayCheckDone;
+
+    /** Hears when this broker starts or stops leading or following a partition. */
+    public interface RoleListener {
+        void onRoleChange(Partition partition, boolean leader);
+
+        default void onRemoved(Partition partition) {}
+    }
+
+    public Partitions(int brokerId, BrokerConfig brokerConfig, LogDirectory logDirectory, Time time) {
+        this.brokerId = brokerId;
+        this.brokerConfig = brokerConfig;
+        this.logDirectory = logDirectory;
+        this.time = time;
+    }
+
+    public void addRoleListener(RoleListener listener) {
+        roleListeners.add(listener);
+    }
+
+    public MetadataImage image() {
+        return image;
+    }
+
+    public int brokerId() {
+        return brokerId;
+    }
+
+    /** Topic defaults: static broker settings overridden by dynamic cluster-wide ones. */
+    public Map<String, String> topicDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>(brokerConfig.topicDefaults());
+        for (Map.Entry<String, String> synonym : LogConfig.BROKER_SYNONYMS.entrySet()) {
+            String dynamic = image.brokerConfigs().get(synonym.getValue());
+            if (dynamic != null) {
+                defaults.put(synonym.getKey(), dynamic);
+            }
+        }
+        return defaults;
+    }
+
+    public LogConfig logConfig(TopicImage topic) {
+        return new LogConfig(topic.configs(), topicDefaults());
+    }
+
+    @Override
+    public void onImage(MetadataImage previous, MetadataImage next) {
+        image = next;
+        long now = time.milliseconds();
+        Set<TopicPartition> current = new HashSet<>();
+        for (TopicImage topic : next.topics().values()) {
+            LogConfig config = logConfig(topic);
+            for (PartitionImage p : topic.partitions()) {
+                TopicPartition tp = new TopicPartition(topic.name(), p.partition());
+                if (!p.replicas().contains(brokerId)) {
+                    continue;
+                }
+                current.add(tp);
+                Partition partition = partitions.get(tp);
+                if (partition == null || !partition.topicId().equals(topic.id())) {
+                    if (partition != null) {
+                        remove(tp);
+                    }
+                    PartitionLog partitionLog = logDirectory.openLog(tp, topic.id(), config);
+                    partition = new Partition(tp, topic.id(), partitionLog, brokerId);
+                    partitions.put(tp, partition);
+                }
+                if (!partition.log().config().originals().equals(config.originals())) {
+                    partition.log().updateConfig(config);
+                }
+                boolean wasLeader = partition.isLeader();
+                boolean changed = partition.applyImage(p, now);
+                if (changed || wasLeader != partition.isLeader()) {
+                    for (RoleListener l : roleListeners) {
+                        l.onRoleChange(partition, partition.isLeader());
+                    }
+                }
+            }
+        }
+        for (TopicPartition tp : Set.copyOf(partitions.keySet())) {
+            if (!current.contains(tp)) {
+                remove(tp);
+            }
+        }
+        if (!strayCheckDone && next.offset() >= 0) {
+            strayCheckDone = true;
+            logDirectory.quarantineStrays(current);
+        }
+    }
+
+    private void remove(TopicPartition tp) {
+        Partition removed = partitions.remove(tp);
+        if (removed != null) {
+            log.info("no longer hosting {}; deleting its log", tp);
+            for (RoleListener l : roleListeners) {
+                l.onRemoved(removed);
+            }
+            removed.notifyWatchers();
+            logDirectory.deleteLog(tp);
+        }
+    }
+
+    public Partition get(TopicPartition tp) {
+        return partitions.get(tp);
+    }
+
+    /** The hosted partition, or UNKNOWN_TOPIC_OR_PARTITION / NOT_LEADER_OR_FOLLOWER naming the problem. */
+    public Partition getOrThrow(TopicPartition tp) {
+        Partition partition = partitions.get(tp);
+        if (partition != null) {
+            return partition;
+        }
+        TopicImage topic = image.topic(tp.topic());
+        if (topic == null || topic.partition(tp.partition()) == null) {
+            throw new UnknownTopicOrPartitionException("this server does not host " + tp
+                    + (topic == null
+                            ? ": the topic does not exist"
+                            : ": the topic has " + topic.partitions().size() + " partitions"));
+        }
+        throw new NotLeaderOrFollowerException("broker " + brokerId + " does not host a replica of " + tp);
+    }
+
+    public Map<TopicPartition, Partition> all() {
+        return partitions;
+    }
+}

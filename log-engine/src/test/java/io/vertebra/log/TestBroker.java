@@ -1,0 +1,110 @@
+package io.vertebra.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** An in-process broker on a random loopback port over a test's temp directory, with client factories. */
+public final class TestBroker implements AutoCloseable {
+    private final Path dataDir;
+    private final Map<String, String> settings;
+    private Broker broker;
+
+    public TestBroker(Path dataDir, Map<String, String> extra) {
+        this.dataDir = dataDir;
+        this.settings = new HashMap<>();
+        settings.put("node.id", "1");
+        settings.put("log.dir", dataDir.resolve("log").toString());
+        settings.put("listener.host", "127.0.0.1");
+        settings.put("listener.port", "0");
+        settings.put("advertised.host", "127.0.0.1");
+        settings.put("group.initial.rebalance.delay.ms", "0");
+        settings.put("offsets.topic.num.partitions", "5");
+        settings.putAll(extra);
+    }
+
+    public static TestBroker start(Path dataDir) {
+        return start(dataDir, Map.of());
+    }
+
+    public static TestBroker start(Path dataDir, Map<String, String> extra) {
+        TestBroker b = new TestBroker(dataDir, extra);
+        b.start();
+        return b;
+    }
+
+    /** Starts (or restarts, keeping the port when known) the broker on the same data directory. */
+    public void start() {
+        try {
+            broker = Broker.start(settings);
+            settings.put("listener.port", Integer.toString(broker.port()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void stop() {
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    public void restart() {
+        stop();
+        start();
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String bootstrap() {
+        return "127.0.0.1:" + settings.get("listener.port");
+    }
+
+    public KafkaProducer<String, String> producer(Map<String, Object> overrides) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.putAll(overrides);
+        return new KafkaProducer<>(p);
+    }
+
+    public KafkaConsumer<String, String> consumer(Map<String, Object> overrides) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putAll(overrides);
+        return new KafkaConsumer<>(p);
+    }
+
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        return Admin.create(p);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
