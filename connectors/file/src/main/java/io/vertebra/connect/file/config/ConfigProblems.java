@@ -27,7 +27,16 @@ public final class ConfigProblems {
 
     /** Runs every validator of {@code definition} over {@code props}. */
     public static ConfigProblems validate(ConfigDef definition, Map<String, String> props) {
-        return new ConfigProblems(definition.validateAll(props));
+        Map<String, ConfigValue> values = definition.validateAll(props);
+        for (ConfigValue value : values.values()) {
+            // a value that does not parse is validated again as null; that second message only adds noise
+            if (value.errorMessages().size() > 1 && props.get(value.name()) != null) {
+                List<String> messages = new ArrayList<>(value.errorMessages());
+                messages.removeIf(m -> m.startsWith("Invalid value null for configuration "));
+                value.errorMessages(messages);
+            }
+        }
+        return new ConfigProblems(values);
     }
 
     /** True when {@code key} passed its own validator, so cross-checks may rely on {@link #value}. */
