@@ -6,7 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -319,39 +319,47 @@ public final class ParquetSinkConfig extends AbstractConfig {
      */
     public static ParquetSinkConfig parse(Map<String, String> props) {
         ParquetSinkConfig config = new ParquetSinkConfig(props);
-        List<String> problems = crossFieldProblems(config);
+        Map<String, String> problems = crossFieldProblems(config);
         if (!problems.isEmpty()) {
-            throw new ConfigException("Invalid Parquet sink configuration: " + String.join("; ", problems));
+            throw new ConfigException("Invalid Parquet sink configuration: " + String.join("; ", problems.values()));
         }
         return config;
     }
 
     /**
-     * Problems that involve more than one key (each validator sees one key only). Returned as sentences naming
-     * the key, its value and what would be valid; empty when the combination is fine.
+     * Problems that involve more than one key (each validator sees one key only), by the key to blame: sentences
+     * naming the key, its value and what would be valid; empty when the combination is fine.
      */
-    static List<String> crossFieldProblems(ParquetSinkConfig config) {
-        List<String> problems = new ArrayList<>();
+    static Map<String, String> crossFieldProblems(ParquetSinkConfig config) {
+        Map<String, String> problems = new LinkedHashMap<>();
         PartitionerKind kind = config.partitionerKind();
         if (kind == PartitionerKind.FIELD
                 && config.getList(PARTITION_FIELD_NAME).isEmpty()) {
-            problems.add(PARTITION_FIELD_NAME + " is empty, but " + PARTITIONER_CLASS + "=" + kind.className()
-                    + " needs at least one value field to name directories");
+            problems.put(
+                    PARTITION_FIELD_NAME,
+                    PARTITION_FIELD_NAME + " is empty, but " + PARTITIONER_CLASS + "=" + kind.className()
+                            + " needs at least one value field to name directories");
         }
         if (kind == PartitionerKind.TIME) {
             if (config.getString(PATH_FORMAT).isBlank()) {
-                problems.add(PATH_FORMAT + " is empty, but " + PARTITIONER_CLASS + "=" + kind.className()
-                        + " needs a pattern such as 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH");
+                problems.put(
+                        PATH_FORMAT,
+                        PATH_FORMAT + " is empty, but " + PARTITIONER_CLASS + "=" + kind.className()
+                                + " needs a pattern such as 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH");
             }
             if (config.getLong(PARTITION_DURATION_MS) <= 0) {
-                problems.add(PARTITION_DURATION_MS + "=" + config.getLong(PARTITION_DURATION_MS) + ", but "
-                        + PARTITIONER_CLASS + "=" + kind.className() + " needs a positive duration in ms");
+                problems.put(
+                        PARTITION_DURATION_MS,
+                        PARTITION_DURATION_MS + "=" + config.getLong(PARTITION_DURATION_MS) + ", but "
+                                + PARTITIONER_CLASS + "=" + kind.className() + " needs a positive duration in ms");
             }
         }
         if (config.timestampSource() == TimestampSource.RECORD_FIELD
                 && config.getString(TIMESTAMP_FIELD).isBlank()) {
-            problems.add(TIMESTAMP_FIELD + " is empty, but " + TIMESTAMP_EXTRACTOR
-                    + "=RecordField needs the name of the value field holding the record time");
+            problems.put(
+                    TIMESTAMP_FIELD,
+                    TIMESTAMP_FIELD + " is empty, but " + TIMESTAMP_EXTRACTOR
+                            + "=RecordField needs the name of the value field holding the record time");
         }
         return problems;
     }
@@ -369,10 +377,9 @@ public final class ParquetSinkConfig extends AbstractConfig {
         } catch (ConfigException e) {
             return;
         }
-        for (String problem : crossFieldProblems(config)) {
-            String key = problem.substring(0, problem.indexOf(' '));
-            results.computeIfAbsent(key, ConfigValue::new).addErrorMessage(problem);
-        }
+        crossFieldProblems(config)
+                .forEach((key, problem) ->
+                        results.computeIfAbsent(key, ConfigValue::new).addErrorMessage(problem));
     }
 
     public URI storeUrl() {
