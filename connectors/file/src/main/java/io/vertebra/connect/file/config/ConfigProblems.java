@@ -31,9 +31,7 @@ public final class ConfigProblems {
         for (ConfigValue value : values.values()) {
             // a value that does not parse is validated again as null; that second message only adds noise
             if (value.errorMessages().size() > 1 && props.get(value.name()) != null) {
-                List<String> messages = new ArrayList<>(value.errorMessages());
-                messages.removeIf(m -> m.startsWith("Invalid value null for configuration "));
-                value.errorMessages(messages);
+                value.errorMessages().removeIf(m -> m.startsWith("Invalid value null for configuration "));
             }
         }
         return new ConfigProblems(values);
