@@ -111,8 +111,12 @@ public final class Segment {
         // The time index holds the max timestamp as of its last entry; batches after it may be larger.
         int startRelative = offsetIndex.floorOffset(Integer.MAX_VALUE);
         int position = startRelative < 0 ? 0 : offsetIndex.floorPosition(startRelative);
-        for (FileChannelRecordBatch batch : records.batchesFrom(position)) {
-            noteTimestamp(batch.maxTimestamp(), batch.lastOffset());
+        try {
+            for (FileChannelRecordBatch batch : records.batchesFrom(position)) {
+                noteTimestamp(batch.maxTimestamp(), batch.lastOffset());
+            }
+        } catch (RuntimeException e) {
+            // a torn tail: recovery (when the shutdown was not clean) truncates it
         }
         long indexed = timeIndex.lastTimestamp();
         if (indexed > maxTimestamp) {
@@ -223,8 +227,12 @@ public final class Segment {
     long readNextOffset() {
         int position = offsetIndex.floorPosition(Integer.MAX_VALUE);
         long next = baseOffset;
-        for (FileChannelRecordBatch batch : records.batchesFrom(position)) {
-            next = batch.nextOffset();
+        try {
+            for (FileChannelRecordBatch batch : records.batchesFrom(position)) {
+                next = batch.nextOffset();
+            }
+        } catch (RuntimeException e) {
+            // a torn tail after a crash; recovery truncates it before the log is used
         }
         return next;
     }
