@@ -21,6 +21,9 @@ final class ConnectorNames {
                 return "Connector name must not contain control characters (found U+" + String.format("%04X", (int) c)
                         + ")";
             }
+            if (c == '\uFFFD') {
+                return "Connector name is not valid UTF-8 (it holds U+FFFD, the replacement character for bad bytes)";
+            }
             if (c == '/' || c == '\\') {
                 return "Connector name '" + name + "' must not contain '" + c + "' (it is part of URLs)";
             }
