@@ -1,0 +1,238 @@
+package io.vertebra.connect.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertebra.connect.jdbc.testing.ConnectWorker;
+import io.vertebra.connect.jdbc.testing.JsonRecords;
+import io.vertebra.connect.jdbc.testing.PrivatePostgres;
+import io.vertebra.connect.jdbc.testing.Rows;
+import io.vertebra.connect.jdbc.testing.SingleKafkaBroker;
+import io.vertebra.testkit.ProjectLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plugin directory exactly as the build installs it ({@code plugins/vertebra-jdbc/}), loaded by the real Apache
+ * Kafka Connect 4.3 worker (ServiceLoader discovery only) against a real Kafka broker and a private PostgreSQL:
+ * upserts and deletes end to end, exactly-once across a SIGKILL of the worker JVM, and a database restart
+ * mid-stream.
+ */
+class KafkaConnectWorkerIT {
+    static final Path BUILT_PLUGIN = ProjectLayout.root().resolve("plugins/vertebra-jdbc");
+
+    @TempDir
+    static Path dir;
+
+    static SingleKafkaBroker kafka;
+    static PrivatePostgres pg;
+    static ConnectWorker worker;
+    static KafkaProducer<String, String> producer;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = PrivatePostgres.startOrSkip();
+        assertTrue(
+                Files.isRegularFile(BUILT_PLUGIN.resolve("vertebra-connector-jdbc-0.1.0-SNAPSHOT.jar")),
+                "the build installs the plugin into " + BUILT_PLUGIN);
+        // plugin.path lists plugin directories; link only ours, unchanged, so other plugins under plugins/ stay out
+        Path pluginPath = Files.createDirectories(dir.resolve("plugin-path"));
+        Files.createSymbolicLink(pluginPath.resolve("vertebra-jdbc"), BUILT_PLUGIN);
+        kafka = SingleKafkaBroker.start(dir.resolve("kafka"), "384m");
+        worker = ConnectWorker.start(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "512m", Map.of());
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (worker != null) {
+            worker.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    static void createTopic(String topic, int partitions) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                .all()
+                .get();
+    }
+
+    static void produce(String topic, long fromSeq, long toSeq, long idModulo) {
+        for (long seq = fromSeq; seq < toSeq; seq++) {
+            long id = idModulo > 0 ? seq % idModulo : seq;
+            producer.send(new ProducerRecord<>(topic, JsonRecords.key(id), JsonRecords.value(id, seq, "n" + seq)));
+        }
+        producer.flush();
+    }
+
+    static Map<String, String> sink(String topic, String... pairs) {
+        Map<String, String> config = ConnectWorker.config(
+                "connector.class", "io.vertebra.connect.jdbc.JdbcSinkConnector",
+                "topics", topic,
+                "connection.url", pg.jdbcUrl(),
+                "auto.create", "true",
+                "tasks.max", "2");
+        config.putAll(ConnectWorker.config(pairs));
+        return config;
+    }
+
+    static long count(String sql) {
+        try {
+            return ((Number) Rows.scalar(pg.jdbcUrl(), sql)).longValue();
+        } catch (IllegalStateException e) {
+            return -1; // the table does not exist yet
+        }
+    }
+
+    @Test
+    void builtPluginRunsInKafkaConnectAndUpsertsAndDeletes() throws Exception {
+        String plugins = worker.get("/connector-plugins").body();
+        assertTrue(plugins.contains("io.vertebra.connect.jdbc.JdbcSinkConnector"), plugins);
+        String validation = worker.put(
+                        "/connector-plugins/JdbcSinkConnector/config/validate",
+                        "{\"connector.class\":\"io.vertebra.connect.jdbc.JdbcSinkConnector\",\"topics\":\"x\","
+                                + "\"connection.url\":\"jdbc:mysql://db\",\"insert.mode\":\"upsert\"}")
+                .body();
+        assertTrue(validation.contains("must be a PostgreSQL JDBC URL"), validation);
+        assertTrue(validation.contains("insert.mode=upsert needs a primary key"), validation);
+
+        String topic = "people";
+        createTopic(topic, 1);
+        produce(topic, 0, 100, 0);
+        produce(topic, 100, 150, 100); // ids 0..49 get a second version
+        for (long id = 90; id < 100; id++) {
+            producer.send(new ProducerRecord<>(topic, JsonRecords.key(id), null));
+        }
+        producer.flush();
+        assertEquals(
+                201,
+                worker.putConnector(
+                                "people-sink",
+                                sink(topic, "insert.mode", "upsert", "pk.mode", "record_key", "delete.enabled", "true"))
+                        .statusCode());
+        Awaitility.await("people table reaches its final state")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> count("SELECT count(*) FROM people WHERE id < 50 AND seq >= 100") == 50
+                        && count("SELECT count(*) FROM people") == 90);
+        assertEquals(0, count("SELECT count(*) FROM people WHERE id >= 90"));
+        assertTrue(worker.status("people-sink").contains("\"state\":\"RUNNING\""), worker.status("people-sink"));
+    }
+
+    @Test
+    void exactlyOnceAcrossSigkillOfTheWorkerEvenWithInsertMode() throws Exception {
+        String topic = "events";
+        createTopic(topic, 3);
+        produce(topic, 0, 10_000, 0);
+        worker.putConnector(
+                "events-sink",
+                sink(
+                        topic,
+                        "insert.mode",
+                        "insert",
+                        "pk.mode",
+                        "none",
+                        "batch.size",
+                        "200",
+                        "consumer.override.max.poll.records",
+                        "200"));
+        Awaitility.await("the sink is mid-stream")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> count("SELECT count(*) FROM events") >= 2_000);
+        worker.kill(); // SIGKILL mid-stream: Kafka's committed offsets lag well behind the table
+        long atKill = count("SELECT count(*) FROM events");
+        System.out.println("SIGKILLed the Connect worker with " + atKill + " of 10000 rows written");
+        produce(topic, 10_000, 20_000, 0);
+        worker.restart();
+        Awaitility.await("every record lands after the restart")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> count("SELECT count(DISTINCT id) FROM events") == 20_000);
+        assertEquals(20_000, count("SELECT count(*) FROM events"), "no duplicates (killed at " + atKill + " rows)");
+        assertEquals(
+                20_000,
+                count("SELECT sum(next_offset) FROM __vertebra_sink_offsets WHERE connector = 'events-sink'"),
+                "the stored offsets cover every record");
+        assertEquals(0, count("SELECT count(*) FROM events WHERE id <> seq"));
+    }
+
+    @Test
+    void databaseRestartedMidStreamEndsInTheExpectedState() throws Exception {
+        String topic = "stock";
+        createTopic(topic, 2);
+        produce(topic, 0, 10_000, 500);
+        worker.putConnector(
+                "stock-sink",
+                sink(
+                        topic,
+                        "insert.mode",
+                        "upsert",
+                        "pk.mode",
+                        "record_key",
+                        "batch.size",
+                        "200",
+                        "consumer.override.max.poll.records",
+                        "200",
+                        "max.retries",
+                        "100",
+                        "retry.backoff.ms",
+                        "200",
+                        "connection.timeout.ms",
+                        "2000"));
+        Awaitility.await("the sink is mid-stream")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> count("SELECT coalesce(sum(next_offset), 0) FROM __vertebra_sink_offsets WHERE"
+                                + " connector = 'stock-sink'")
+                        > 0);
+        pg.restart();
+        produce(topic, 10_000, 20_000, 500);
+        Map<Long, Long> expected = new HashMap<>();
+        for (long seq = 0; seq < 20_000; seq++) {
+            expected.put(seq % 500, seq);
+        }
+        Awaitility.await("the table reaches the last value of every key")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> count("SELECT count(*) FROM stock WHERE seq >= 19500") == 500);
+        Map<Long, Long> actual = new HashMap<>();
+        Rows.query(pg.jdbcUrl(), "SELECT id, seq FROM stock")
+                .forEach(row -> actual.put((Long) row.get("id"), (Long) row.get("seq")));
+        assertEquals(expected, actual);
+        String status = worker.status("stock-sink");
+        assertTrue(status.contains("\"state\":\"RUNNING\"") && !status.contains("FAILED"), status);
+    }
+}
