@@ -21,6 +21,7 @@ import io.vertebra.log.replication.DelayedOperations;
 import io.vertebra.log.replication.Partitions;
 import io.vertebra.log.replication.ReplicaFetchTracker;
 import io.vertebra.log.storage.LogDirectory;
+import io.vertebra.log.storage.clean.LogCleaner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,6 +118,11 @@ public final class Broker implements AutoCloseable {
                     .get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IOException("cannot register broker " + nodeId + " in the cluster metadata", e);
+        }
+        if (config.getBoolean(BrokerConfig.CLEANER_ENABLE)) {
+            LogCleaner cleaner = new LogCleaner(logDirectory, time, config.getLong(BrokerConfig.CLEANER_BACKOFF_MS));
+            cleaner.start();
+            parts.add(cleaner);
         }
         logDirectory.startBackgroundTasks(
                 config.getLong(BrokerConfig.RETENTION_CHECK_INTERVAL_MS),

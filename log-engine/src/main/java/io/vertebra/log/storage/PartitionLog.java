@@ -149,13 +149,30 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
         }
-        // A compaction that crashed after writing its swap file completes here: the swap replaces the
-        // segments it covers (the cleaner removes them before renaming the swap, so any left are stale).
-        try (DirectoryStream<Path> swaps = Files.newDirectoryStream(dir, "*" + Segment.SWAP_SUFFIX)) {
+        // A compaction that crashed after writing its swap file completes here: the swap replaces every
+        // segment whose offsets it covers.
+        try (DirectoryStream<Path> swaps =
+                Files.newDirectoryStream(dir, "*" + Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX)) {
             for (Path swap : swaps) {
-                String name = swap.getFileName().toString();
-                Path target = swap.resolveSibling(name.substring(0, name.length() - Segment.SWAP_SUFFIX.length()));
-                Files.move(swap, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                long base = Segment.baseOffsetOf(swap);
+                long last = base;
+                try (FileRecords records = FileRecords.open(swap.toFile())) {
+                    for (FileChannelRecordBatch batch : records.batches()) {
+                        last = batch.lastOffset();
+                    }
+                }
+                try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir, "*" + Segment.LOG_SUFFIX)) {
+                    for (Path logFile : logs) {
+                        long other = Segment.baseOffsetOf(logFile);
+                        if (other >= base && other <= last) {
+                            Files.deleteIfExists(logFile);
+                            Files.deleteIfExists(dir.resolve(Segment.fileName(other, Segment.INDEX_SUFFIX)));
+                            Files.deleteIfExists(dir.resolve(Segment.fileName(other, Segment.TIME_INDEX_SUFFIX)));
+                        }
+                    }
+                }
+                Files.move(swap, dir.resolve(Segment.fileName(base, Segment.LOG_SUFFIX)));
+                log.info("{}: completed an interrupted compaction of offsets {}..{}", topicPartition, base, last);
             }
         }
     }
@@ -729,18 +746,7 @@ public final class PartitionLog implements AutoCloseable {
         } catch (IOException e) {
             log.warn("{}: cannot rename {} for deletion: {}", topicPartition, segment, e.toString());
         }
-        Runnable delete = () -> {
-            try {
-                segment.deleteFiles();
-            } catch (IOException e) {
-                log.warn("{}: cannot delete {}: {}", topicPartition, segment, e.toString());
-            }
-        };
-        if (background == null) {
-            delete.run();
-        } else {
-            background.schedule(delete, config.fileDeleteDelayMs(), TimeUnit.MILLISECONDS);
-        }
+        deleteLater(segment);
     }
 
     /** The segments, oldest first (for the cleaner and tests). */
@@ -748,30 +754,47 @@ public final class PartitionLog implements AutoCloseable {
         return new ArrayList<>(segments.values());
     }
 
-    /** Runs {@code action} under the append lock (the cleaner swaps segments with it). */
-    public <T> T underAppendLock(java.util.function.Supplier<T> action) {
+    /**
+     * Compaction's swap: {@code cleanedFile} (a complete log file holding the retained batches of {@code old},
+     * starting at the first one's base offset) replaces those segments. Crash-safe: the file is renamed to
+     * {@code .swap} first, the old segments are renamed to {@code .deleted}, then the swap becomes the segment;
+     * recovery finishes a swap interrupted at any point ({@link #removeLeftovers}).
+     */
+    public void replaceSegments(List<Segment> old, Path cleanedFile) throws IOException {
         synchronized (appendLock) {
-            return action.get();
-        }
-    }
-
-    /** Replaces {@code old} segments by {@code replacement} (compaction). Caller holds the append lock. */
-    void replaceSegments(List<Segment> old, Segment replacement) {
-        segments.put(replacement.baseOffset(), replacement);
-        for (Segment segment : old) {
-            if (segment.baseOffset() != replacement.baseOffset()) {
-                segments.remove(segment.baseOffset());
+            ensureOpen();
+            for (Segment segment : old) {
+                if (segments.get(segment.baseOffset()) != segment) {
+                    throw new IOException("segment " + segment + " changed while it was being cleaned");
+                }
             }
-            deleteAfterDelay(segment);
+            long base = old.get(0).baseOffset();
+            Path swap = dir.resolve(Segment.fileName(base, Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX));
+            Files.move(cleanedFile, swap, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            for (Segment segment : old) {
+                segments.remove(segment.baseOffset());
+                segment.markDeleted();
+                deleteLater(segment);
+            }
+            Files.move(
+                    swap,
+                    dir.resolve(Segment.fileName(base, Segment.LOG_SUFFIX)),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Segment replacement = Segment.open(dir, base, config.indexIntervalBytes());
+            replacement.recover(batch -> {});
+            segments.put(base, replacement);
+            if (logStartOffset < base) {
+                logStartOffset = base;
+            }
         }
     }
 
-    private void deleteAfterDelay(Segment segment) {
+    private void deleteLater(Segment segment) {
         Runnable delete = () -> {
             try {
-                segment.close();
+                segment.deleteFiles();
             } catch (IOException e) {
-                log.debug("{}: closing replaced segment: {}", topicPartition, e.toString());
+                log.warn("{}: cannot delete {}: {}", topicPartition, segment, e.toString());
             }
         };
         if (background == null) {

@@ -90,6 +90,11 @@ public final class Segment {
         return new Segment(baseOffset, records, index, timeIndex, indexIntervalBytes, nowMs);
     }
 
+    /** The log file of this segment. */
+    Path logFile() {
+        return records.file().toPath();
+    }
+
     /**
      * Opens an existing segment. Its indexes are loaded as stored (sanity-checked); call {@link #recover} when
      * the segment may hold a torn tail.
@@ -149,6 +154,11 @@ public final class Segment {
 
     FileRecords records() {
         return records;
+    }
+
+    /** The batches of this segment, in order (read from the file; safe beside appends). */
+    public Iterable<FileChannelRecordBatch> batches() {
+        return records.batches();
     }
 
     int offsetIndexEntries() {
@@ -333,7 +343,10 @@ public final class Segment {
 
     private static void moveIfExists(Path file, String suffix) throws IOException {
         if (Files.exists(file)) {
-            Files.move(file, file.resolveSibling(file.getFileName() + suffix));
+            Files.move(
+                    file,
+                    file.resolveSibling(file.getFileName() + suffix),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

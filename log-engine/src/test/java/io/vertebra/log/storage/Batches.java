@@ -8,10 +8,10 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
 /** Builds produce-style batches (offsets from 0, as a client sends them) for storage tests. */
-final class Batches {
+public final class Batches {
     private Batches() {}
 
-    static MemoryRecords of(long timestamp, String... values) {
+    public static MemoryRecords of(long timestamp, String... values) {
         SimpleRecord[] records = new SimpleRecord[values.length];
         for (int i = 0; i < values.length; i++) {
             records[i] = new SimpleRecord(
@@ -22,7 +22,7 @@ final class Batches {
         return MemoryRecords.withRecords(Compression.NONE, records);
     }
 
-    static MemoryRecords keyed(long timestamp, String key, String value) {
+    public static MemoryRecords keyed(long timestamp, String key, String value) {
         return MemoryRecords.withRecords(
                 Compression.NONE,
                 new SimpleRecord(
@@ -31,7 +31,7 @@ final class Batches {
                         value == null ? null : value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static ProduceBatches.Summary summary(MemoryRecords records) {
+    public static ProduceBatches.Summary summary(MemoryRecords records) {
         return ProduceBatches.validate(
                 records,
                 new ProduceBatches.Rules(
@@ -44,7 +44,7 @@ final class Batches {
                 0);
     }
 
-    static AppendResult append(PartitionLog log, MemoryRecords records) {
+    public static AppendResult append(PartitionLog log, MemoryRecords records) {
         return log.appendAsLeader(records, summary(records), 0);
     }
 }
