@@ -1,6 +1,8 @@
 package io.vertebra.node;
 
 import io.vertebra.log.Broker;
+import io.vertebra.runtime.ConnectRuntime;
+import io.vertebra.runtime.config.WorkerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ public final class Node implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private Broker broker;
-    private StatusHttpServer rest;
+    private ConnectRuntime worker;
 
     private Node(NodeConfig config, DataDirLock lock) {
         this.config = config;
@@ -49,8 +51,35 @@ public final class Node implements AutoCloseable {
             broker = Broker.start(brokerConfig());
             parts.add(broker);
         }
-        rest = StatusHttpServer.start(config.bindHost(), config.restPort(), config.nodeId());
-        parts.add(rest);
+        // on the embedded log the worker connects in the background (the log may still be electing leaders);
+        // as a pure worker, a Kafka cluster that cannot be reached fails the start with a clear message
+        worker = config.embeddedLog()
+                ? ConnectRuntime.startInBackground(workerConfig())
+                : ConnectRuntime.start(workerConfig());
+        parts.add(worker);
+    }
+
+    /**
+     * The Connect worker's settings: the node's Kafka address, group, plugin path and REST listener, plus every
+     * worker key of the node config (see {@link WorkerConfig#isWorkerKey}).
+     */
+    Map<String, String> workerConfig() {
+        Map<String, String> worker = new LinkedHashMap<>();
+        config.passThrough().forEach((k, v) -> {
+            if (WorkerConfig.isWorkerKey(k)) {
+                worker.put(k, v);
+            }
+        });
+        String bootstrap = config.embeddedLog() ? config.host() + ":" + broker.port() : config.bootstrapServers();
+        worker.put(WorkerConfig.BOOTSTRAP_SERVERS, bootstrap);
+        worker.put(WorkerConfig.GROUP_ID, config.groupId());
+        worker.put(WorkerConfig.PLUGIN_PATH, config.pluginPath());
+        worker.put(WorkerConfig.REST_HOST, config.bindHost());
+        worker.put(WorkerConfig.REST_PORT, Integer.toString(config.restPort()));
+        worker.put(WorkerConfig.REST_ADVERTISED_HOST, config.host());
+        worker.putIfAbsent(
+                WorkerConfig.WORKER_ID, config.host() + ":" + config.restPort() + "/node-" + config.nodeId());
+        return worker;
     }
 
     /** The broker's settings: the node's identity and listener, plus every broker key of the node config. */
@@ -69,7 +98,7 @@ public final class Node implements AutoCloseable {
     }
 
     public int restPort() {
-        return rest.port();
+        return worker.restPort();
     }
 
     public Path dataDir() {
@@ -79,7 +108,8 @@ public final class Node implements AutoCloseable {
     public String readyLine() {
         String kafka = broker == null ? "external " + config.bootstrapServers() : config.host() + ":" + broker.port();
         return "vertebra ready: node.id=" + config.nodeId() + " kafka=" + kafka + " rest=http://" + config.host() + ":"
-                + rest.port() + " data.dir=" + config.dataDir().toAbsolutePath().normalize();
+                + worker.restPort() + " data.dir="
+                + config.dataDir().toAbsolutePath().normalize();
     }
 
     /** Blocks until SIGTERM or SIGINT (Ctrl-C); the caller then closes the node and exits 0. */

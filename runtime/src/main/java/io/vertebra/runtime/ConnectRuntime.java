@@ -48,6 +48,7 @@ public final class ConnectRuntime implements AutoCloseable {
     private Worker worker;
     private String url;
     private volatile boolean ready;
+    private volatile boolean closed;
     private volatile ConnectService service;
 
     private ConnectRuntime() {}
@@ -56,7 +57,9 @@ public final class ConnectRuntime implements AutoCloseable {
     public static ConnectRuntime start(Map<String, String> props) {
         ConnectRuntime runtime = new ConnectRuntime();
         try {
-            runtime.startParts(props);
+            WorkerConfig config = new WorkerConfig(props);
+            runtime.startRest(config);
+            runtime.startWorker(config);
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
@@ -64,8 +67,56 @@ public final class ConnectRuntime implements AutoCloseable {
         }
     }
 
-    private void startParts(Map<String, String> props) {
+    /**
+     * Binds the REST API at once and connects to Kafka in the background, retrying until the log answers (for a
+     * node whose embedded log is still starting). Until then {@code GET /health} answers 503 and the connector
+     * endpoints 503 "still starting".
+     */
+    public static ConnectRuntime startInBackground(Map<String, String> props) {
+        ConnectRuntime runtime = new ConnectRuntime();
         WorkerConfig config = new WorkerConfig(props);
+        try {
+            runtime.startRest(config);
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        Thread starter = new Thread(
+                () -> {
+                    while (!runtime.closed) {
+                        try {
+                            runtime.startWorker(config);
+                            return;
+                        } catch (RuntimeException e) {
+                            log.warn("Connect worker cannot start yet ({}); retrying in 5 s", e.getMessage());
+                            runtime.closeWorkerParts();
+                            try {
+                                Thread.sleep(5000);
+                            } catch (InterruptedException ie) {
+                                return;
+                            }
+                        }
+                    }
+                },
+                "connect-worker-start");
+        starter.setDaemon(true);
+        starter.start();
+        return runtime;
+    }
+
+    private void startRest(WorkerConfig config) {
+        String host = config.getString(WorkerConfig.REST_HOST);
+        int port = config.getInt(WorkerConfig.REST_PORT);
+        rest = RestServer.start(
+                host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), () -> service, () -> ready);
+        String advertised = config.getString(WorkerConfig.REST_ADVERTISED_HOST);
+        url = "http://" + (advertised.isBlank() ? host : advertised) + ":" + rest.port() + "/";
+    }
+
+    private synchronized void startWorker(WorkerConfig config) {
+        if (closed) {
+            return;
+        }
         List<Path> pluginPath = config.getList(WorkerConfig.PLUGIN_PATH).stream()
                 .filter(s -> !s.isBlank())
                 .map(s -> Path.of(s.trim()))
@@ -171,10 +222,25 @@ public final class ConnectRuntime implements AutoCloseable {
         return worker;
     }
 
+    public boolean isReady() {
+        return ready;
+    }
+
     /** Stops tasks and connectors, leaves the group, closes the stores and the REST server. */
     @Override
     public void close() {
+        closed = true;
         ready = false;
+        synchronized (this) {
+            closeWorkerParts();
+        }
+        if (rest != null) {
+            rest.close();
+        }
+    }
+
+    private void closeWorkerParts() {
+        service = null;
         List<AutoCloseable> reversed = new ArrayList<>(parts);
         Collections.reverse(reversed);
         for (AutoCloseable part : reversed) {
