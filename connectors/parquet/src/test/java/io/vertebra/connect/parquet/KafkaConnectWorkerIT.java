@@ -1,0 +1,240 @@
+package io.vertebra.connect.parquet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertebra.connect.parquet.store.LakeFileName;
+import io.vertebra.testkit.ProjectLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.parquet.example.data.Group;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plugin directory exactly as the build installs it ({@code plugins/vertebra-parquet}), run by the real Apache
+ * Kafka Connect 4.3 worker (service-loader discovery only) against a real Kafka broker, configured over REST, and
+ * the lake read back with parquet-hadoop's reader and DuckDB. Includes the crash test: the worker JVM is killed
+ * with SIGKILL while it writes, restarted, and every record must be in the lake exactly once.
+ */
+class KafkaConnectWorkerIT {
+    private static final Path PLUGIN_DIR = ProjectLayout.root().resolve("plugins/vertebra-parquet");
+
+    @TempDir
+    static Path work;
+
+    private static KafkaBroker kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = KafkaBroker.start(work.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void thePluginDirectoryBundlesNoLoggingBindingAndNoServers() throws IOException {
+        List<String> jars;
+        try (Stream<Path> files = Files.list(PLUGIN_DIR)) {
+            jars = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertTrue(jars.stream().anyMatch(j -> j.startsWith("vertebra-connector-parquet-")), jars.toString());
+        assertTrue(jars.stream().anyMatch(j -> j.startsWith("hadoop-aws-")), jars.toString());
+        List<String> unwanted = jars.stream()
+                .filter(j -> j.matches(
+                        "(slf4j|log4j|logback|reload4j|jetty|jersey|zookeeper|curator|kafka|connect-)" + ".*"))
+                .toList();
+        assertEquals(List.of(), unwanted, "the host provides logging and the Connect API; a sink needs no servers");
+    }
+
+    @Test
+    void twentyThousandRecordsLandExactlyOnceWithEqualValues() throws Exception {
+        String topic = "orders";
+        createTopic(topic, 2);
+        produceOrders(topic, 0, 20_000);
+        Path lake = work.resolve("lake-orders");
+        try (ConnectWorker worker = ConnectWorker.start(
+                work.resolve("connect-orders"), "orders-cluster", kafka.bootstrapServers(), PLUGIN_DIR)) {
+            JsonNode plugins = worker.getJson("/connector-plugins");
+            assertTrue(plugins.toString().contains(ParquetSinkConnector.class.getName()), plugins.toString());
+
+            worker.putConnector("orders-lake", connectorConfig(topic, lake, "1000"));
+            awaitRows(lake, 20_000, Duration.ofSeconds(120));
+            JsonNode status = worker.getJson("/connectors/orders-lake/status");
+            assertEquals("RUNNING", status.path("connector").path("state").asText(), status.toString());
+            assertEquals(2, status.path("tasks").size(), status.toString());
+            for (JsonNode task : status.path("tasks")) {
+                assertEquals("RUNNING", task.path("state").asText(), status.toString());
+            }
+        }
+
+        LakeContents contents = LakeContents.readLocal(lake);
+        assertEquals(
+                20, contents.rowsByFile.size(), contents.rowsByFile.keySet().toString());
+        assertEquals(List.of(), contents.otherFiles);
+        assertEquals(
+                LongStream.range(0, 20_000).boxed().toList(),
+                contents.ids().stream().sorted().toList());
+        for (Group row : contents.allRows()) {
+            assertOrderEquals(TestRecords.order(row.getLong("id", 0)), row);
+        }
+
+        String glob = lake.resolve("topics/orders/*/*.parquet").toString();
+        long expectedQuantity =
+                LongStream.range(0, 20_000).map(id -> id % 50 + 1).sum();
+        assertEquals(
+                List.of(List.of("20000", "20000", Long.toString(expectedQuantity))),
+                DuckDb.query("SELECT count(*), count(DISTINCT id), sum(quantity) FROM read_parquet('" + glob + "')"));
+    }
+
+    @Test
+    void sigkillMidWriteThenRestartLeavesEveryRecordExactlyOnce() throws Exception {
+        String topic = "crash";
+        int records = 60_000;
+        createTopic(topic, 2);
+        produceOrders(topic, 0, records);
+        Path lake = work.resolve("lake-crash");
+        try (ConnectWorker worker = ConnectWorker.start(
+                work.resolve("connect-crash"), "crash-cluster", kafka.bootstrapServers(), PLUGIN_DIR)) {
+            worker.putConnector("crash-lake", connectorConfig(topic, lake, "500"));
+            Awaitility.await("the sink has published part of the topic")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> committedFiles(lake) >= 8);
+            worker.process().kill(); // SIGKILL: no shutdown hook, no close(), no flush
+            int filesAtKill = committedFiles(lake);
+            long tempFilesAtKill = hiddenTempFiles(lake);
+            System.out.printf(
+                    "SIGKILL with %d published files and %d temporary files in the lake%n", filesAtKill, tempFilesAtKill);
+            assertTrue(filesAtKill < records / 500, "killed before the sink finished (" + filesAtKill + " files)");
+
+            worker.start(); // same worker config: the connector comes back from the config topic
+            awaitRows(lake, records, Duration.ofSeconds(180));
+        }
+        LakeContents contents = LakeContents.readLocal(lake);
+        assertEquals(List.of(), contents.otherFiles, "no temporary file is left");
+        List<Long> ids = contents.ids().stream().sorted().toList();
+        assertEquals(LongStream.range(0, records).boxed().toList(), ids, "every record exactly once");
+        String glob = lake.resolve("topics/crash/*/*.parquet").toString();
+        assertEquals(
+                List.of(List.of(Integer.toString(records), Integer.toString(records))),
+                DuckDb.query("SELECT count(*), count(DISTINCT id) FROM read_parquet('" + glob + "')"));
+    }
+
+    private static Map<String, String> connectorConfig(String topic, Path lake, String flushSize) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", ParquetSinkConnector.class.getName());
+        config.put("tasks.max", "2");
+        config.put("topics", topic);
+        config.put("store.url", lake.toUri().toString());
+        config.put("flush.size", flushSize);
+        return config;
+    }
+
+    private static void createTopic(String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get();
+        }
+    }
+
+    /** Orders {@code from..to-1} as JSON with schemas (what JsonConverter writes), id i to partition i % 2. */
+    private static void produceOrders(String topic, long from, long toExclusive) throws Exception {
+        JsonConverter converter = new JsonConverter();
+        converter.configure(Map.of("schemas.enable", "true"), false);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("linger.ms", "20");
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (long id = from; id < toExclusive; id++) {
+                Struct order = TestRecords.order(id);
+                producer.send(new ProducerRecord<>(
+                        topic,
+                        (int) (id % 2),
+                        Long.toString(id),
+                        converter.fromConnectData(topic, TestRecords.ORDER, order)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static int committedFiles(Path lake) {
+        if (!Files.isDirectory(lake)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(lake)) {
+            return (int) files.filter(
+                            p -> LakeFileName.parse(p.getFileName().toString()).isPresent())
+                    .count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // a temporary file renamed while walking
+        }
+    }
+
+    private static long hiddenTempFiles(Path lake) {
+        try (Stream<Path> files = Files.walk(lake)) {
+            return files.filter(p -> LakeFileName.parseTemp(p.getFileName().toString()).isPresent())
+                    .count();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    private static void awaitRows(Path lake, int rows, Duration timeout) {
+        Awaitility.await("the lake holds " + rows + " rows")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> LakeContents.readLocal(lake).rowCount() >= rows);
+    }
+
+    private static void assertOrderEquals(Struct expected, Group row) {
+        long id = expected.getInt64("id");
+        String where = "order " + id;
+        assertEquals(expected.getString("customer"), row.getString("customer", 0), where);
+        assertEquals(expected.getString("region"), row.getString("region", 0), where);
+        assertEquals(expected.getInt32("quantity"), row.getInteger("quantity", 0), where);
+        assertEquals(expected.getFloat64("price"), row.getDouble("price", 0), where);
+        Float discount = expected.getFloat32("discount");
+        assertEquals(discount == null ? 0 : 1, row.getFieldRepetitionCount("discount"), where);
+        if (discount != null) {
+            assertEquals(discount, row.getFloat("discount", 0), where);
+        }
+        assertEquals(expected.getBoolean("paid"), row.getBoolean("paid", 0), where);
+        assertEquals(((java.util.Date) expected.get("created")).getTime(), row.getLong("created", 0), where);
+        String note = expected.getString("note");
+        assertEquals(note == null ? 0 : 1, row.getFieldRepetitionCount("note"), where);
+        if (note != null) {
+            assertEquals(note, row.getString("note", 0), where);
+        }
+        assertEquals(expected.getInt16("version").intValue(), row.getInteger("version", 0), where);
+    }
+}
