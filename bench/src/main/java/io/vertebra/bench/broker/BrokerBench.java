@@ -1,0 +1,128 @@
+package io.vertebra.bench.broker;
+
+import io.vertebra.testkit.RealKafkaCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Issue 3's benchmark: Apache Kafka's ProducerPerformance, ConsumerPerformance and EndToEndLatency against a
+ * Vertebra node and against the real Apache Kafka 4.3 broker (KRaft, one node), each a child JVM with the same
+ * heap, run alternately in the same session so both see the same machine. Prints the medians and the ratios.
+ *
+ * <pre>bench/run broker [--records 3000000] [--rounds 3] [--heap 512m] [--jfr]</pre>
+ */
+public final class BrokerBench {
+    record Round(PerfTools.ProducerResult producer, PerfTools.ConsumerResult consumer, PerfTools.LatencyResult e2e) {}
+
+    public static void main(String[] args) throws Exception {
+        long records = 3_000_000;
+        int rounds = 3;
+        String heap = "512m";
+        boolean jfr = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--records" -> records = Long.parseLong(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--heap" -> heap = args[++i];
+                case "--jfr" -> jfr = true;
+                default ->
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; usage: broker [--records N] [--rounds N] [--heap SIZE] [--jfr]");
+            }
+        }
+        Path work = Files.createTempDirectory("vertebra-bench-broker");
+        List<Round> kafka = new ArrayList<>();
+        List<Round> vertebra = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            System.out.printf("round %d/%d: Apache Kafka%n", round, rounds);
+            try (RealKafkaCluster cluster = RealKafkaCluster.start(work.resolve("kafka-" + round), 1, heap, Map.of())) {
+                kafka.add(runRound(cluster.bootstrapServers(), records, work));
+            }
+            System.out.printf("round %d/%d: Vertebra%n", round, rounds);
+            List<String> jvm = jfr && round == rounds
+                    ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("vertebra.jfr") + ",settings=profile")
+                    : List.of();
+            try (VertebraNode node =
+                    VertebraNode.start(work.resolve("vertebra-" + round + "/data"), heap, List.of(), jvm)) {
+                vertebra.add(runRound(node.bootstrapServers(), records, work));
+            }
+        }
+        report(kafka, vertebra, records, heap);
+        if (jfr) {
+            System.out.println("JFR recording of the last Vertebra round: " + work.resolve("vertebra.jfr"));
+        }
+    }
+
+    private static Round runRound(String bootstrap, long records, Path work) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("perf", 1, (short) 1), new NewTopic("e2e", 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        PerfTools.ProducerResult producer = PerfTools.producer(bootstrap, "perf", records, 100, "all", work);
+        System.out.printf("  producer: %.0f rec/s, p99 %.0f ms%n", producer.recordsPerSec(), producer.p99Ms());
+        PerfTools.ConsumerResult consumer = PerfTools.consumer(bootstrap, "perf", records, work);
+        System.out.printf("  consumer: %.0f rec/s%n", consumer.recordsPerSec());
+        PerfTools.LatencyResult e2e = PerfTools.endToEnd(bootstrap, "e2e", 10_000, 100, work);
+        System.out.printf("  end-to-end: avg %.3f ms, p99 %.0f ms%n", e2e.avgMs(), e2e.p99Ms());
+        return new Round(producer, consumer, e2e);
+    }
+
+    static double median(List<Round> rounds, Function<Round, Double> metric) {
+        List<Double> values = new ArrayList<>();
+        rounds.forEach(r -> values.add(metric.apply(r)));
+        values.sort(Comparator.naturalOrder());
+        int n = values.size();
+        return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+    }
+
+    private static void report(List<Round> kafka, List<Round> vertebra, long records, String heap) {
+        System.out.println();
+        System.out.printf(
+                "Broker benchmark: %d records of 100 B, 1 partition, acks=all, heap %s, medians of %d rounds%n",
+                records, heap, kafka.size());
+        System.out.printf("%-28s %14s %14s %9s %s%n", "metric", "Apache Kafka", "Vertebra", "ratio", "goal");
+        row(
+                "producer records/s",
+                median(kafka, r -> r.producer().recordsPerSec()),
+                median(vertebra, r -> r.producer().recordsPerSec()),
+                true,
+                ">= 1.3x");
+        row(
+                "consumer records/s",
+                median(kafka, r -> r.consumer().recordsPerSec()),
+                median(vertebra, r -> r.consumer().recordsPerSec()),
+                true,
+                ">= 1.3x");
+        row(
+                "end-to-end avg ms",
+                median(kafka, r -> r.e2e().avgMs()),
+                median(vertebra, r -> r.e2e().avgMs()),
+                false,
+                "");
+        row(
+                "end-to-end p99 ms",
+                median(kafka, r -> r.e2e().p99Ms()),
+                median(vertebra, r -> r.e2e().p99Ms()),
+                false,
+                "<= 0.5x");
+        row(
+                "producer p99 ms",
+                median(kafka, r -> r.producer().p99Ms()),
+                median(vertebra, r -> r.producer().p99Ms()),
+                false,
+                "");
+    }
+
+    private static void row(String name, double kafka, double vertebra, boolean higherIsBetter, String goal) {
+        double ratio = kafka == 0 ? Double.NaN : vertebra / kafka;
+        System.out.printf("%-28s %14.2f %14.2f %8.2fx %s%n", name, kafka, vertebra, ratio, goal);
+    }
+}
