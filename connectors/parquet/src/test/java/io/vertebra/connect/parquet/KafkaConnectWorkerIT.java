@@ -131,7 +131,8 @@ class KafkaConnectWorkerIT {
             int filesAtKill = committedFiles(lake);
             long tempFilesAtKill = hiddenTempFiles(lake);
             System.out.printf(
-                    "SIGKILL with %d published files and %d temporary files in the lake%n", filesAtKill, tempFilesAtKill);
+                    "SIGKILL with %d published files and %d temporary files in the lake%n",
+                    filesAtKill, tempFilesAtKill);
             assertTrue(filesAtKill < records / 500, "killed before the sink finished (" + filesAtKill + " files)");
 
             worker.start(); // same worker config: the connector comes back from the config topic
@@ -201,7 +202,8 @@ class KafkaConnectWorkerIT {
 
     private static long hiddenTempFiles(Path lake) {
         try (Stream<Path> files = Files.walk(lake)) {
-            return files.filter(p -> LakeFileName.parseTemp(p.getFileName().toString()).isPresent())
+            return files.filter(p ->
+                            LakeFileName.parseTemp(p.getFileName().toString()).isPresent())
                     .count();
         } catch (IOException | UncheckedIOException e) {
             return -1;
