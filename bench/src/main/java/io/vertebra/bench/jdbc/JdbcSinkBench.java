@@ -1,0 +1,226 @@
+package io.vertebra.bench.jdbc;
+
+import io.vertebra.connect.jdbc.testing.JsonRecords;
+import io.vertebra.connect.jdbc.testing.PrivatePostgres;
+import io.vertebra.connect.jdbc.testing.Rows;
+import io.vertebra.connect.jdbc.testing.SingleKafkaBroker;
+import io.vertebra.testkit.ProjectLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * JDBC sink benchmark: the same 1M-record upsert stream (JSON with schemas, every key twice, so half the records
+ * update a row) from one real Kafka topic into one private PostgreSQL, by
+ *
+ * <ol>
+ *   <li>the Debezium JDBC sink 3.6.0.Final in Apache Kafka Connect 4.3.1,
+ *   <li>Vertebra's JDBC sink in the same Kafka Connect worker (and, once Vertebra's runtime runs sinks, in a
+ *       Vertebra node: add a {@link SinkRuntime}),
+ *   <li>a plain {@code COPY} of as many rows straight from this JVM (the ceiling).
+ * </ol>
+ *
+ * Each sink is timed from the connector's creation until its table holds the last record; then the table's final
+ * state is checked. Prints records per second and the ratios. Options: {@code -Dbench.records=1000000},
+ * {@code -Dbench.batch=5000}.
+ */
+public final class JdbcSinkBench {
+    private static final String DEBEZIUM = "io.debezium.connector.jdbc.JdbcSinkConnector";
+    private static final String VERTEBRA = "io.vertebra.connect.jdbc.JdbcSinkConnector";
+    private static final String TOPIC = "bench_rows";
+
+    private JdbcSinkBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int records = Integer.getInteger("bench.records", 1_000_000);
+        int batch = Integer.getInteger("bench.batch", 5_000);
+        int keys = records / 2;
+        Path root = ProjectLayout.root();
+        Path vertebraPlugin = root.resolve("plugins/vertebra-jdbc");
+        Path debeziumPlugin = root.resolve("bench/target/bench-plugins/debezium-connector-jdbc");
+        require(vertebraPlugin, "./mvnw -B -q -pl connectors/jdbc install -DskipTests");
+        require(debeziumPlugin, "./mvnw -B -q -pl bench package -DskipTests");
+        Path dir = Files.createTempDirectory("vertebra-jdbc-bench-");
+        Path pluginPath = Files.createDirectories(dir.resolve("plugin-path"));
+        Files.createSymbolicLink(pluginPath.resolve("vertebra-jdbc"), vertebraPlugin);
+        Files.createSymbolicLink(pluginPath.resolve("debezium-connector-jdbc"), debeziumPlugin);
+
+        System.out.printf(
+                Locale.ROOT,
+                "JDBC sink benchmark: %,d records (%,d keys, upsert), 1 partition, 1 task, batch %,d%n",
+                records,
+                keys,
+                batch);
+        try (PrivatePostgres pg = PrivatePostgres.start(
+                        PrivatePostgres.binaries()
+                                .orElseThrow(
+                                        () -> new IllegalStateException("PostgreSQL is not installed (set PG_BIN)")),
+                        Map.of("shared_buffers", "256MB", "max_wal_size", "4GB"));
+                SingleKafkaBroker kafka = SingleKafkaBroker.start(dir.resolve("kafka"), "768m")) {
+            long produceStart = System.nanoTime();
+            produce(kafka.bootstrapServers(), records, keys);
+            System.out.printf(Locale.ROOT, "  produced in %.1f s%n", (System.nanoTime() - produceStart) / 1e9);
+
+            double copy = CopyBaseline.run(pg.jdbcUrl(), "bench_copy", records);
+            Map<String, Double> results = new LinkedHashMap<>();
+            try (KafkaConnectRuntime connect =
+                    new KafkaConnectRuntime(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "1g")) {
+                results.put(
+                        "Debezium JDBC sink 3.6.0 (" + connect.name() + ")",
+                        runSink(connect, pg, "debezium", debeziumConfig(pg, batch), records, keys));
+                results.put(
+                        "Vertebra JDBC sink (" + connect.name() + ")",
+                        runSink(connect, pg, "vertebra", vertebraConfig(pg, batch), records, keys));
+            }
+            report(copy, results);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static Map<String, String> common(PrivatePostgres pg, int batch) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("topics", TOPIC);
+        config.put("tasks.max", "1");
+        config.put("connection.url", pg.jdbcUrl());
+        config.put("insert.mode", "upsert");
+        config.put("delete.enabled", "true");
+        config.put("batch.size", Integer.toString(batch));
+        config.put("consumer.override.max.poll.records", Integer.toString(batch));
+        config.put("consumer.override.fetch.max.bytes", "104857600");
+        config.put("consumer.override.max.partition.fetch.bytes", "20971520");
+        return config;
+    }
+
+    static Map<String, String> debeziumConfig(PrivatePostgres pg, int batch) {
+        Map<String, String> config = common(pg, batch);
+        config.put("connector.class", DEBEZIUM);
+        config.put("connection.username", pg.user());
+        config.put("connection.password", "");
+        config.put("primary.key.mode", "record_key");
+        config.put("schema.evolution", "basic");
+        config.put("collection.name.format", "bench_debezium");
+        return config;
+    }
+
+    static Map<String, String> vertebraConfig(PrivatePostgres pg, int batch) {
+        Map<String, String> config = common(pg, batch);
+        config.put("connector.class", VERTEBRA);
+        config.put("pk.mode", "record_key");
+        config.put("auto.create", "true");
+        config.put("auto.evolve", "true");
+        config.put("table.name.format", "bench_vertebra");
+        return config;
+    }
+
+    private static void produce(String bootstrap, int records, int keys) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int seq = 0; seq < records; seq++) {
+                long id = seq % keys;
+                producer.send(new ProducerRecord<>(TOPIC, JsonRecords.key(id), JsonRecords.value(id, seq, "n" + seq)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Deploys a sink, waits until its table holds the last record, checks the final state; returns records/s. */
+    private static double runSink(
+            KafkaConnectRuntime runtime,
+            PrivatePostgres pg,
+            String name,
+            Map<String, String> config,
+            int records,
+            int keys)
+            throws InterruptedException {
+        String table = "bench_" + name;
+        long lastId = (records - 1) % keys;
+        long start = System.nanoTime();
+        runtime.deploy(name, config);
+        String lastRecord = "SELECT 1 FROM " + table + " WHERE id = " + lastId + " AND seq = " + (records - 1);
+        long deadline = start + Duration.ofMinutes(30).toNanos();
+        while (!holds(pg, lastRecord)) {
+            if (runtime.status(name).contains("FAILED")) {
+                throw new IllegalStateException(name + " failed: " + runtime.status(name));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not write the last record within 30 minutes");
+            }
+            Thread.sleep(50); // polling pace of the measurement, not synchronization
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        runtime.remove(name);
+        Number rows = (Number) Rows.scalar(pg.jdbcUrl(), "SELECT count(*) FROM " + table);
+        Number updated = (Number) Rows.scalar(pg.jdbcUrl(), "SELECT count(*) FROM " + table + " WHERE seq >= " + keys);
+        if (rows.longValue() != keys || updated.longValue() != keys) {
+            throw new IllegalStateException(name + " left " + rows + " rows, " + updated + " at their last version;"
+                    + " expected " + keys + " and " + keys);
+        }
+        double rate = records / seconds;
+        System.out.printf(Locale.ROOT, "  %-9s %,.0f records/s (%.1f s)%n", name, rate, seconds);
+        return rate;
+    }
+
+    /** Whether the query returns a row now; false while the table does not exist yet. */
+    private static boolean holds(PrivatePostgres pg, String sql) {
+        try {
+            return !Rows.query(pg.jdbcUrl(), sql).isEmpty();
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private static void report(double copy, Map<String, Double> results) {
+        List<String> names = new ArrayList<>(results.keySet());
+        double debezium = results.get(names.get(0));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-50s %,12.0f rows/s%n", "plain COPY baseline (no Kafka)", copy);
+        for (String name : names) {
+            double rate = results.get(name);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-50s %,12.0f records/s  %5.2fx Debezium  %5.1f%% of COPY%n",
+                    name,
+                    rate,
+                    rate / debezium,
+                    100 * rate / copy);
+        }
+    }
+
+    private static void require(Path dir, String build) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException(dir + " is missing; build it with: " + build);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temp directory
+        }
+    }
+}
