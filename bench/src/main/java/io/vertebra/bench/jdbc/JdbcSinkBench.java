@@ -34,8 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </ol>
  *
  * Each sink is timed from the connector's creation until its table holds the last record; then the table's final
- * state is checked. Prints records per second and the ratios. Options: {@code -Dbench.records=1000000},
- * {@code -Dbench.batch=5000}.
+ * state is checked. Prints records per second and the ratios. Options: {@code --records 1000000},
+ * {@code --batch 5000}.
  */
 public final class JdbcSinkBench {
     private static final String DEBEZIUM = "io.debezium.connector.jdbc.JdbcSinkConnector";
@@ -45,8 +45,8 @@ public final class JdbcSinkBench {
     private JdbcSinkBench() {}
 
     public static void main(String[] args) throws Exception {
-        int records = Integer.getInteger("bench.records", 1_000_000);
-        int batch = Integer.getInteger("bench.batch", 5_000);
+        int records = option(args, "--records", Integer.getInteger("bench.records", 1_000_000));
+        int batch = option(args, "--batch", Integer.getInteger("bench.batch", 5_000));
         int keys = records / 2;
         Path root = ProjectLayout.root();
         Path vertebraPlugin = root.resolve("plugins/vertebra-jdbc");
@@ -207,6 +207,15 @@ public final class JdbcSinkBench {
                     rate / debezium,
                     100 * rate / copy);
         }
+    }
+
+    private static int option(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1].replace("_", ""));
+            }
+        }
+        return fallback;
     }
 
     private static void require(Path dir, String build) {
