@@ -92,6 +92,32 @@ class KafkaConnectWorkerIT {
             for (JsonNode task : status.path("tasks")) {
                 assertEquals("RUNNING", task.path("state").asText(), status.toString());
             }
+
+            // an unreachable store: retried with backoff, then the task fails naming the store and the cause
+            String unreachable = "hdfs://127.0.0.1:" + io.vertebra.testkit.Ports.free() + "/lake";
+            Map<String, String> broken = connectorConfig(topic, lake, "1000");
+            broken.put("tasks.max", "1");
+            broken.put("store.url", unreachable);
+            broken.put("store.retries", "1");
+            broken.put("retry.backoff.ms", "200");
+            broken.put("ipc.client.connect.max.retries", "0");
+            worker.putConnector("unreachable-lake", broken);
+            Awaitility.await("the task fails")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> worker.getJson("/connectors/unreachable-lake/status")
+                            .path("tasks")
+                            .path(0)
+                            .path("state")
+                            .asText()
+                            .equals("FAILED"));
+            String trace = worker.getJson("/connectors/unreachable-lake/status")
+                    .path("tasks")
+                    .path(0)
+                    .path("trace")
+                    .asText();
+            assertTrue(trace.contains("cannot write orders-") && trace.contains(unreachable), trace);
+            assertTrue(trace.contains("Connection refused"), trace);
         }
 
         LakeContents contents = LakeContents.readLocal(lake);
