@@ -1,9 +1,12 @@
 package io.vertebra.log;
 
 import io.vertebra.log.config.BrokerConfig;
+import io.vertebra.log.controller.ClusterSupervisor;
 import io.vertebra.log.controller.Controller;
 import io.vertebra.log.controller.LocalMetadataLog;
 import io.vertebra.log.controller.MetadataLog;
+import io.vertebra.log.controller.PartitionElections;
+import io.vertebra.log.controller.RaftMetadataLog;
 import io.vertebra.log.metadata.BrokerImage;
 import io.vertebra.log.network.KafkaListener;
 import io.vertebra.log.producer.ProducerIds;
@@ -18,8 +21,10 @@ import io.vertebra.log.protocol.handler.MetadataHandler;
 import io.vertebra.log.protocol.handler.ProduceHandler;
 import io.vertebra.log.protocol.handler.TopicConfigsDescriber;
 import io.vertebra.log.replication.DelayedOperations;
+import io.vertebra.log.replication.IsrTracker;
 import io.vertebra.log.replication.Partitions;
 import io.vertebra.log.replication.ReplicaFetchTracker;
+import io.vertebra.log.replication.ReplicaFetchers;
 import io.vertebra.log.storage.LogDirectory;
 import io.vertebra.log.storage.clean.LogCleaner;
 import java.io.IOException;
@@ -46,6 +51,9 @@ public final class Broker implements AutoCloseable {
     private KafkaListener listener;
     private Controller controller;
     private Partitions partitions;
+    private RaftMetadataLog raftLog;
+    private ClusterSupervisor supervisor;
+    private java.util.concurrent.ScheduledExecutorService heartbeats;
 
     private Broker(BrokerConfig config) {
         this.config = config;
@@ -71,12 +79,50 @@ public final class Broker implements AutoCloseable {
         int nodeId = config.nodeId();
         LogDirectory logDirectory = new LogDirectory(config.logDir(), time);
         parts.add(logDirectory);
-        MetadataLog metadataLog = new LocalMetadataLog(config.metadataDir());
+        String quorum = config.getString(BrokerConfig.CONTROLLER_QUORUM).trim();
+        MetadataLog metadataLog;
+        if (quorum.isEmpty()) {
+            metadataLog = new LocalMetadataLog(config.metadataDir());
+        } else {
+            raftLog = new RaftMetadataLog(
+                    nodeId,
+                    RaftMetadataLog.parseVoters(quorum),
+                    config.metadataDir(),
+                    config.listenerHost(),
+                    config.getInt(BrokerConfig.CONTROLLER_ELECTION_TIMEOUT_MS));
+            metadataLog = raftLog;
+        }
         parts.add(metadataLog);
         controller = new Controller(metadataLog, config);
         parts.add(controller);
         partitions = new Partitions(nodeId, config, logDirectory, time);
+        if (raftLog != null) {
+            ReplicaFetchers fetchers = new ReplicaFetchers(
+                    nodeId,
+                    partitions,
+                    config.getInt(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS),
+                    config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES));
+            partitions.addRoleListener(fetchers);
+            parts.add(fetchers);
+        }
         metadataLog.start(partitions);
+        if (raftLog != null) {
+            supervisor = new ClusterSupervisor(
+                    nodeId,
+                    raftLog,
+                    time,
+                    config.getInt(BrokerConfig.BROKER_SESSION_TIMEOUT_MS),
+                    config.getInt(BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS));
+            supervisor.setUncleanElectionPolicy(
+                    topic -> partitions.logConfig(topic).uncleanLeaderElection());
+            raftLog.setSupervisor(supervisor);
+            supervisor.start();
+            parts.add(supervisor);
+            IsrTracker isrTracker = new IsrTracker(
+                    nodeId, partitions, metadataLog, time, config.getLong(BrokerConfig.REPLICA_LAG_TIME_MAX_MS));
+            isrTracker.start(100);
+            parts.add(isrTracker);
+        }
         DelayedOperations delayed = new DelayedOperations();
         parts.add(delayed);
 
@@ -85,7 +131,9 @@ public final class Broker implements AutoCloseable {
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(
                 dispatcher::supportedApis, () -> controller.image().offset());
         dispatcher.register(ApiKeys.API_VERSIONS, apiVersions);
-        dispatcher.register(ApiKeys.METADATA, new MetadataHandler(controller, config, () -> nodeId));
+        dispatcher.register(
+                ApiKeys.METADATA,
+                new MetadataHandler(controller, config, () -> raftLog == null ? nodeId : raftLog.leaderId()));
         dispatcher.register(ApiKeys.PRODUCE, new ProduceHandler(partitions, delayed, time));
         dispatcher.register(
                 ApiKeys.FETCH,
@@ -104,21 +152,7 @@ public final class Broker implements AutoCloseable {
                 apiVersions);
         parts.add(listener);
 
-        try {
-            controller
-                    .registerBroker(
-                            new BrokerImage(
-                                    nodeId,
-                                    config.advertisedHost(),
-                                    listener.port(),
-                                    config.getString(BrokerConfig.RACK),
-                                    false,
-                                    System.currentTimeMillis()),
-                            config.getString(BrokerConfig.CLUSTER_ID))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("cannot register broker " + nodeId + " in the cluster metadata", e);
-        }
+        register(nodeId);
         if (config.getBoolean(BrokerConfig.CLEANER_ENABLE)) {
             LogCleaner cleaner = new LogCleaner(logDirectory, time, config.getLong(BrokerConfig.CLEANER_BACKOFF_MS));
             cleaner.start();
@@ -137,9 +171,68 @@ public final class Broker implements AutoCloseable {
                 controller.image().clusterId());
     }
 
+    /**
+     * Registers this broker (forming the cluster on first start). In a cluster this waits for a majority of the
+     * metadata quorum, however long the other nodes take to come up, then starts the liveness heartbeats.
+     */
+    private void register(int nodeId) throws IOException, InterruptedException {
+        BrokerImage self = new BrokerImage(
+                nodeId,
+                config.advertisedHost(),
+                listener.port(),
+                config.getString(BrokerConfig.RACK),
+                false,
+                System.currentTimeMillis());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (true) {
+            try {
+                controller
+                        .registerBroker(self, config.getString(BrokerConfig.CLUSTER_ID))
+                        .get(60, TimeUnit.SECONDS);
+                break;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                if (raftLog == null || System.nanoTime() > deadline) {
+                    throw new IOException("cannot register broker " + nodeId + " in the cluster metadata", e);
+                }
+                log.info(
+                        "waiting for a majority of the metadata quorum to register broker {}: {}",
+                        nodeId,
+                        e.getCause() == null ? e.toString() : e.getCause().toString());
+            }
+        }
+        if (raftLog != null) {
+            long interval = config.getInt(BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS);
+            heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "broker-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+            long incarnation = self.incarnation();
+            heartbeats.scheduleWithFixedDelay(
+                    () -> raftLog.heartbeat(nodeId, incarnation), 0, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** The bound Kafka port (useful when configured with port 0). */
     public int port() {
         return listener == null ? -1 : listener.port();
+    }
+
+    /** Controlled shutdown: fence this broker and move its leaderships to in-sync replicas before stopping. */
+    private void handOffLeadership() {
+        int nodeId = config.nodeId();
+        boolean othersAlive = raftLog.image().liveBrokers().stream().anyMatch(b -> b.id() != nodeId);
+        if (!othersAlive) {
+            return;
+        }
+        try {
+            var records = PartitionElections.onBrokersChanged(
+                    raftLog.image(), java.util.Set.of(nodeId), java.util.Set.of(), topic -> false);
+            raftLog.append(records).get(3, TimeUnit.SECONDS);
+            log.info("broker {} handed off its partition leaderships", nodeId);
+        } catch (Exception e) {
+            log.warn("controlled shutdown of broker {} could not move its leaderships: {}", nodeId, e.toString());
+        }
     }
 
     public String clusterId() {
@@ -149,6 +242,12 @@ public final class Broker implements AutoCloseable {
     /** Stops accepting requests, then flushes and closes every log (a clean shutdown). */
     @Override
     public void close() {
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
+        if (raftLog != null && partitions != null && config.getBoolean(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
+            handOffLeadership();
+        }
         List<AutoCloseable> reversed = new ArrayList<>(parts);
         Collections.reverse(reversed);
         for (AutoCloseable part : reversed) {

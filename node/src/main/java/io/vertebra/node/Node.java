@@ -90,6 +90,9 @@ public final class Node implements AutoCloseable {
         broker.put("listener.host", config.bindHost());
         broker.put("listener.port", Integer.toString(config.kafkaPort()));
         broker.put("advertised.host", config.host());
+        if (!config.cluster().isEmpty()) {
+            broker.put("controller.quorum.voters", config.cluster());
+        }
         return broker;
     }
 

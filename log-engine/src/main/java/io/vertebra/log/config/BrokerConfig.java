@@ -52,6 +52,11 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String GROUP_MAX_SIZE = "group.max.size";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String CONTROLLER_QUORUM = "controller.quorum.voters";
+    public static final String CONTROLLER_ELECTION_TIMEOUT_MS = "controller.election.timeout.ms";
+    public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
     public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
     public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
 
@@ -205,6 +210,42 @@ public final class BrokerConfig extends AbstractConfig {
                         Range.atLeast(1),
                         LOW,
                         "Idempotent producer state is forgotten after this long without writes.")
+                .define(
+                        CONTROLLER_QUORUM,
+                        Type.STRING,
+                        "",
+                        HIGH,
+                        "Metadata quorum as id@host:port,... (each node's Raft port); empty: a standalone node with a"
+                                + " local metadata log.")
+                .define(
+                        CONTROLLER_ELECTION_TIMEOUT_MS,
+                        Type.INT,
+                        300,
+                        Range.atLeast(50),
+                        MEDIUM,
+                        "Smallest Raft election timeout (the largest is twice this): how fast a dead metadata leader"
+                                + " is replaced.")
+                .define(
+                        BROKER_HEARTBEAT_INTERVAL_MS,
+                        Type.INT,
+                        100,
+                        Range.atLeast(10),
+                        MEDIUM,
+                        "How often a broker tells the metadata leader it is alive.")
+                .define(
+                        BROKER_SESSION_TIMEOUT_MS,
+                        Type.INT,
+                        600,
+                        Range.atLeast(50),
+                        HIGH,
+                        "A broker silent for this long is fenced and its partition leaderships move to in-sync"
+                                + " replicas.")
+                .define(
+                        CONTROLLED_SHUTDOWN_ENABLE,
+                        Type.BOOLEAN,
+                        true,
+                        MEDIUM,
+                        "On a clean shutdown, hand this broker's leaderships to other in-sync replicas first.")
                 .define(
                         REPLICA_LAG_TIME_MAX_MS,
                         Type.LONG,

@@ -54,6 +54,10 @@ public final class Controller implements AutoCloseable {
         return metadataLog.image();
     }
 
+    public MetadataLog metadataLog() {
+        return metadataLog;
+    }
+
     private <T> CompletableFuture<T> run(Supplier<T> command) {
         return CompletableFuture.supplyAsync(command, thread);
     }
@@ -136,9 +140,7 @@ public final class Controller implements AutoCloseable {
         } else {
             int partitions =
                     spec.partitions() == -1 ? brokerConfig.getInt(BrokerConfig.NUM_PARTITIONS) : spec.partitions();
-            short rf = spec.replicationFactor() == -1
-                    ? brokerConfig.getShort(BrokerConfig.DEFAULT_REPLICATION_FACTOR)
-                    : spec.replicationFactor();
+            short rf = spec.replicationFactor() == -1 ? defaultReplicationFactor(image) : spec.replicationFactor();
             if (partitions <= 0) {
                 throw new InvalidPartitionsException("number of partitions must be larger than 0, got " + partitions);
             }
@@ -148,6 +150,14 @@ public final class Controller implements AutoCloseable {
             assignments = ReplicaPlacement.place(spec.name(), 0, partitions, rf, liveBrokerIds(image));
         }
         return new MetadataRecord.CreateTopic(spec.name(), Uuid.randomUuid().toString(), spec.configs(), assignments);
+    }
+
+    /** {@code default.replication.factor} when set, otherwise min(3, live brokers). */
+    private short defaultReplicationFactor(MetadataImage image) {
+        if (brokerConfig.originals().containsKey(BrokerConfig.DEFAULT_REPLICATION_FACTOR)) {
+            return brokerConfig.getShort(BrokerConfig.DEFAULT_REPLICATION_FACTOR);
+        }
+        return (short) Math.max(1, Math.min(3, image.liveBrokers().size()));
     }
 
     private static List<Integer> liveBrokerIds(MetadataImage image) {
@@ -324,7 +334,8 @@ public final class Controller implements AutoCloseable {
                 next.leader(),
                 next.leaderEpoch(),
                 next.addingReplicas(),
-                next.removingReplicas()))));
+                next.removingReplicas(),
+                null))));
     }
 
     @Override

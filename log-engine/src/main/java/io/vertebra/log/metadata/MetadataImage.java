@@ -86,6 +86,12 @@ public final class MetadataImage {
         return brokerConfigs;
     }
 
+    /** The same image, recorded as of metadata log index {@code offset} (an entry that changed nothing). */
+    public MetadataImage withOffset(long newOffset) {
+        return new MetadataImage(
+                newOffset, clusterId, brokers, topicsByName, topicsById, nextProducerId, brokerConfigs);
+    }
+
     /** The image after {@code record}, the record at index {@code recordOffset} of the metadata log. */
     public MetadataImage apply(MetadataRecord record, long recordOffset) {
         Builder b = new Builder(this);
@@ -101,6 +107,15 @@ public final class MetadataImage {
                         .put(
                                 r.id(),
                                 new BrokerImage(old.id(), old.host(), old.port(), old.rack(), true, old.incarnation()));
+            }
+        } else if (record instanceof MetadataRecord.UnfenceBroker r) {
+            BrokerImage old = brokers.get(r.id());
+            if (old != null) {
+                b.brokers()
+                        .put(
+                                r.id(),
+                                new BrokerImage(
+                                        old.id(), old.host(), old.port(), old.rack(), false, old.incarnation()));
             }
         } else if (record instanceof MetadataRecord.UnregisterBroker r) {
             b.brokers().remove(r.id());
@@ -136,8 +151,10 @@ public final class MetadataImage {
             }
         } else if (record instanceof MetadataRecord.ChangePartition r) {
             TopicImage t = topicsById.get(Uuid.fromString(r.topicId()));
-            if (t != null && r.partition() < t.partitions().size()) {
-                PartitionImage old = t.partitions().get(r.partition());
+            PartitionImage current = t == null ? null : t.partition(r.partition());
+            if (current != null
+                    && (r.expectedPartitionEpoch() == null || r.expectedPartitionEpoch() == current.partitionEpoch())) {
+                PartitionImage old = current;
                 List<PartitionImage> partitions = new ArrayList<>(t.partitions());
                 partitions.set(
                         r.partition(),

@@ -16,6 +16,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = MetadataRecord.SetClusterId.class, name = "cluster-id"),
     @JsonSubTypes.Type(value = MetadataRecord.RegisterBroker.class, name = "register-broker"),
     @JsonSubTypes.Type(value = MetadataRecord.FenceBroker.class, name = "fence-broker"),
+    @JsonSubTypes.Type(value = MetadataRecord.UnfenceBroker.class, name = "unfence-broker"),
     @JsonSubTypes.Type(value = MetadataRecord.UnregisterBroker.class, name = "unregister-broker"),
     @JsonSubTypes.Type(value = MetadataRecord.CreateTopic.class, name = "create-topic"),
     @JsonSubTypes.Type(value = MetadataRecord.DeleteTopic.class, name = "delete-topic"),
@@ -34,6 +35,9 @@ public sealed interface MetadataRecord {
 
     /** A broker stopped heartbeating or shut down: it leads nothing until it registers again. */
     record FenceBroker(int id) implements MetadataRecord {}
+
+    /** A fenced broker is heard from again: it may lead partitions. */
+    record UnfenceBroker(int id) implements MetadataRecord {}
 
     /** A broker is removed from the cluster (decommissioned). */
     record UnregisterBroker(int id) implements MetadataRecord {}
@@ -56,7 +60,8 @@ public sealed interface MetadataRecord {
     /**
      * New leader, ISR or replica set of a partition. A leader change bumps the leader epoch; every change
      * bumps the partition epoch. {@code addingReplicas}/{@code removingReplicas} describe a reassignment in
-     * progress (empty otherwise).
+     * progress (empty otherwise). When {@code expectedPartitionEpoch} is set, the change applies only if the
+     * partition is still at that epoch (a stale proposal is dropped, the same way on every node).
      */
     record ChangePartition(
             String topicId,
@@ -66,7 +71,8 @@ public sealed interface MetadataRecord {
             int leader,
             int leaderEpoch,
             List<Integer> addingReplicas,
-            List<Integer> removingReplicas)
+            List<Integer> removingReplicas,
+            Integer expectedPartitionEpoch)
             implements MetadataRecord {}
 
     /** A block of producer ids handed to a broker for InitProducerId. */

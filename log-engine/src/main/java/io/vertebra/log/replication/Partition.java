@@ -118,12 +118,12 @@ public final class Partition {
                 }
             }
             followers.keySet().retainAll(image.replicas());
-            maybeIncrementHighWatermark();
         } else {
             followers.clear();
         }
         boolean changed = old.leader() != next.leader() || old.leaderEpoch() != next.leaderEpoch();
-        if (changed) {
+        boolean hwMoved = leader && maybeIncrementHighWatermark();
+        if (changed || hwMoved || !old.isr().equals(next.isr())) {
             notifyWatchers();
         }
         return changed;
@@ -192,6 +192,44 @@ public final class Partition {
             hw = Math.min(hw, end);
         }
         return log.maybeIncrementHighWatermark(hw);
+    }
+
+    /**
+     * Appends batches fetched from the leader of {@code leaderEpoch}, unless this replica's role changed since
+     * the fetch was sent (then nothing is written). Serialised with role changes, so a replica that just became
+     * leader never takes a stale follower append. Returns false when skipped.
+     */
+    public synchronized boolean appendFromLeader(MemoryRecords records, int leaderEpoch, long leaderHighWatermark) {
+        Role r = role;
+        if (r.leader() || r.leaderEpoch() != leaderEpoch) {
+            return false;
+        }
+        if (records.sizeInBytes() > 0) {
+            log.appendAsFollower(records);
+        }
+        log.maybeIncrementHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
+        notifyWatchers();
+        return true;
+    }
+
+    /** Truncates this follower's log to {@code offset} (a divergence reported by the leader of {@code leaderEpoch}). */
+    public synchronized boolean truncateAsFollower(long offset, int leaderEpoch) {
+        Role r = role;
+        if (r.leader() || r.leaderEpoch() != leaderEpoch) {
+            return false;
+        }
+        log.truncateTo(offset);
+        return true;
+    }
+
+    /** Restarts this follower's log empty at {@code offset} (it is behind the leader's log start). */
+    public synchronized boolean resetAsFollower(long offset, int leaderEpoch) {
+        Role r = role;
+        if (r.leader() || r.leaderEpoch() != leaderEpoch) {
+            return false;
+        }
+        log.truncateFullyAndStartAt(offset);
+        return true;
     }
 
     /** High watermark the leader can serve, and whether acks=all produce up to {@code offset} is complete. */

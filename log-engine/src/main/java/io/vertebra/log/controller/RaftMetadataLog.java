@@ -1,0 +1,215 @@
+package io.vertebra.log.controller;
+
+import io.vertebra.log.metadata.MetadataImage;
+import io.vertebra.log.metadata.MetadataJson;
+import io.vertebra.log.metadata.MetadataRecord;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata log of a cluster: one Apache Ratis (Raft) group whose members are the nodes listed in
+ * {@code --cluster}. Appends go through a Raft client to the leader and complete once committed by a majority
+ * and applied on this node; every node applies the same entries with {@link MetadataStateMachine}.
+ *
+ * <p>Election timeouts are short (300–600 ms by default) so a dead metadata leader is replaced well within a
+ * second; snapshots are taken automatically every {@value #SNAPSHOT_EVERY} entries so restarts stay fast.
+ */
+public final class RaftMetadataLog implements MetadataLog {
+    private static final Logger log = LoggerFactory.getLogger(RaftMetadataLog.class);
+    static final RaftGroupId GROUP_ID =
+            RaftGroupId.valueOf(UUID.nameUUIDFromBytes("vertebra-metadata".getBytes(StandardCharsets.UTF_8)));
+    static final long SNAPSHOT_EVERY = 5000;
+
+    private final int nodeId;
+    private final Map<Integer, InetSocketAddress> voters;
+    private final Path dir;
+    private final String bindHost;
+    private final long electionTimeoutMinMs;
+    private MetadataStateMachine stateMachine;
+    private RaftServer server;
+    private RaftClient client;
+    private volatile MetadataListener listener;
+
+    /**
+     * {@code voters}: node id → controller (Raft) address of every member, this node included;
+     * {@code bindHost}: the address this node's Raft server binds.
+     */
+    public RaftMetadataLog(
+            int nodeId, Map<Integer, InetSocketAddress> voters, Path dir, String bindHost, long electionTimeoutMinMs) {
+        if (!voters.containsKey(nodeId)) {
+            throw new IllegalArgumentException(
+                    "the cluster list " + voters.keySet() + " does not name this node's id " + nodeId);
+        }
+        this.nodeId = nodeId;
+        this.voters = Map.copyOf(voters);
+        this.dir = dir;
+        this.bindHost = bindHost;
+        this.electionTimeoutMinMs = electionTimeoutMinMs;
+    }
+
+    /** Parses {@code 1@host:port,2@host:port,...}, naming the bad entry when it does not parse. */
+    public static Map<Integer, InetSocketAddress> parseVoters(String cluster) {
+        Map<Integer, InetSocketAddress> voters = new java.util.TreeMap<>();
+        for (String entry : cluster.split(",")) {
+            String e = entry.trim();
+            int at = e.indexOf('@');
+            int colon = e.lastIndexOf(':');
+            if (at <= 0 || colon < at + 2 || colon == e.length() - 1) {
+                throw new IllegalArgumentException("cluster entry '" + e + "' is not id@host:port");
+            }
+            try {
+                int id = Integer.parseInt(e.substring(0, at));
+                int port = Integer.parseInt(e.substring(colon + 1));
+                if (voters.put(id, InetSocketAddress.createUnresolved(e.substring(at + 1, colon), port)) != null) {
+                    throw new IllegalArgumentException("cluster list names node " + id + " twice");
+                }
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("cluster entry '" + e + "' is not id@host:port: " + ex.getMessage());
+            }
+        }
+        return voters;
+    }
+
+    private RaftGroup group() {
+        List<RaftPeer> peers = new ArrayList<>();
+        voters.forEach((id, address) -> peers.add(RaftPeer.newBuilder()
+                .setId(RaftPeerId.valueOf(Integer.toString(id)))
+                .setAddress(address.getHostString() + ":" + address.getPort())
+                .build()));
+        return RaftGroup.valueOf(GROUP_ID, peers);
+    }
+
+    private RaftProperties properties() {
+        RaftProperties props = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
+        GrpcConfigKeys.Server.setHost(props, bindHost);
+        GrpcConfigKeys.Server.setPort(props, voters.get(nodeId).getPort());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(
+                props, TimeDuration.valueOf(electionTimeoutMinMs, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(
+                props, TimeDuration.valueOf(2 * electionTimeoutMinMs, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(
+                props, TimeDuration.valueOf(electionTimeoutMinMs, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
+                props, TimeDuration.valueOf(2 * electionTimeoutMinMs, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, SNAPSHOT_EVERY);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
+        RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.DEFAULT);
+        return props;
+    }
+
+    @Override
+    public void start(MetadataListener listener) throws IOException {
+        this.listener = listener;
+        Files.createDirectories(dir);
+        stateMachine = new MetadataStateMachine((previous, next) -> {
+            MetadataListener l = this.listener;
+            if (l != null) {
+                l.onImage(previous, next);
+            }
+        });
+        RaftProperties props = properties();
+        boolean existing;
+        try (var entries = Files.list(dir)) {
+            existing = entries.findAny().isPresent();
+        }
+        server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(Integer.toString(nodeId)))
+                .setStateMachine(stateMachine)
+                .setProperties(props)
+                .setGroup(group())
+                .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
+        server.start();
+        client = RaftClient.newBuilder()
+                .setProperties(props)
+                .setRaftGroup(group())
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+        log.info("metadata Raft member {} started at {} (cluster {})", nodeId, voters.get(nodeId), voters);
+    }
+
+    public void setSupervisor(ClusterSupervisor supervisor) {
+        stateMachine.setSupervisor(supervisor);
+    }
+
+    @Override
+    public CompletableFuture<MetadataImage> append(List<MetadataRecord> records) {
+        byte[] json = MetadataJson.write(records.toArray(new MetadataRecord[0]));
+        byte[] entry = new byte[json.length + 1];
+        entry[0] = MetadataStateMachine.RECORDS;
+        System.arraycopy(json, 0, entry, 1, json.length);
+        return client.async().send(Message.valueOf(ByteString.copyFrom(entry))).thenCompose(reply -> {
+            if (!reply.isSuccess()) {
+                Exception e = reply.getException();
+                return CompletableFuture.failedFuture(e != null ? e : new IOException("metadata append failed"));
+            }
+            return stateMachine.awaitApplied(reply.getLogIndex());
+        });
+    }
+
+    /** Tells the metadata leader this broker is alive (a read-only query: nothing is written to the log). */
+    public CompletableFuture<Void> heartbeat(int brokerId, long incarnation) {
+        byte[] body = (brokerId + " " + incarnation).getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[body.length + 1];
+        message[0] = MetadataStateMachine.HEARTBEAT;
+        System.arraycopy(body, 0, message, 1, body.length);
+        return client.async()
+                .sendReadOnly(Message.valueOf(ByteString.copyFrom(message)))
+                .thenApply(r -> null);
+    }
+
+    @Override
+    public MetadataImage image() {
+        return stateMachine == null ? MetadataImage.EMPTY : stateMachine.image();
+    }
+
+    /** The node id of the current metadata leader, or -1 while there is none. */
+    public int leaderId() {
+        return stateMachine == null ? -1 : stateMachine.leaderId();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client != null) {
+                client.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException e) {
+            log.warn("error closing the metadata Raft member: {}", e.toString());
+        }
+    }
+}
