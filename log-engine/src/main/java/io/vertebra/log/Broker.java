@@ -7,6 +7,7 @@ import io.vertebra.log.controller.LocalMetadataLog;
 import io.vertebra.log.controller.MetadataLog;
 import io.vertebra.log.controller.PartitionElections;
 import io.vertebra.log.controller.RaftMetadataLog;
+import io.vertebra.log.group.GroupCoordinator;
 import io.vertebra.log.metadata.BrokerImage;
 import io.vertebra.log.network.KafkaListener;
 import io.vertebra.log.producer.ProducerIds;
@@ -15,6 +16,7 @@ import io.vertebra.log.protocol.handler.ApiVersionsHandler;
 import io.vertebra.log.protocol.handler.CreateTopicsHandler;
 import io.vertebra.log.protocol.handler.FetchHandler;
 import io.vertebra.log.protocol.handler.FetchSessions;
+import io.vertebra.log.protocol.handler.GroupHandlers;
 import io.vertebra.log.protocol.handler.InitProducerIdHandler;
 import io.vertebra.log.protocol.handler.ListOffsetsHandler;
 import io.vertebra.log.protocol.handler.MetadataHandler;
@@ -141,6 +143,9 @@ public final class Broker implements AutoCloseable {
         dispatcher.register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
         dispatcher.register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(controller, topicConfigs));
         dispatcher.register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(new ProducerIds(controller, nodeId)));
+        GroupCoordinator groupCoordinator = GroupCoordinator.start(config, partitions, controller, delayed, time);
+        parts.add(groupCoordinator);
+        GroupHandlers.register(dispatcher, groupCoordinator);
 
         listener = KafkaListener.start(
                 config.listenerHost(),
