@@ -12,14 +12,28 @@ import io.vertebra.log.metadata.BrokerImage;
 import io.vertebra.log.network.KafkaListener;
 import io.vertebra.log.producer.ProducerIds;
 import io.vertebra.log.protocol.RequestDispatcher;
+import io.vertebra.log.protocol.handler.AlterConfigsHandler;
 import io.vertebra.log.protocol.handler.ApiVersionsHandler;
+import io.vertebra.log.protocol.handler.BrokerConfigsDescriber;
+import io.vertebra.log.protocol.handler.ConfigAlterations;
+import io.vertebra.log.protocol.handler.CreatePartitionsHandler;
 import io.vertebra.log.protocol.handler.CreateTopicsHandler;
+import io.vertebra.log.protocol.handler.DeleteRecordsHandler;
+import io.vertebra.log.protocol.handler.DeleteTopicsHandler;
+import io.vertebra.log.protocol.handler.DescribeClusterHandler;
+import io.vertebra.log.protocol.handler.DescribeConfigsHandler;
+import io.vertebra.log.protocol.handler.DescribeLogDirsHandler;
+import io.vertebra.log.protocol.handler.DescribeProducersHandler;
+import io.vertebra.log.protocol.handler.DescribeTopicPartitionsHandler;
+import io.vertebra.log.protocol.handler.DynamicBrokerConfigs;
 import io.vertebra.log.protocol.handler.FetchHandler;
 import io.vertebra.log.protocol.handler.FetchSessions;
 import io.vertebra.log.protocol.handler.GroupHandlers;
+import io.vertebra.log.protocol.handler.IncrementalAlterConfigsHandler;
 import io.vertebra.log.protocol.handler.InitProducerIdHandler;
 import io.vertebra.log.protocol.handler.ListOffsetsHandler;
 import io.vertebra.log.protocol.handler.MetadataHandler;
+import io.vertebra.log.protocol.handler.OffsetForLeaderEpochHandler;
 import io.vertebra.log.protocol.handler.ProduceHandler;
 import io.vertebra.log.protocol.handler.TopicConfigsDescriber;
 import io.vertebra.log.replication.DelayedOperations;
@@ -133,9 +147,8 @@ public final class Broker implements AutoCloseable {
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(
                 dispatcher::supportedApis, () -> controller.image().offset());
         dispatcher.register(ApiKeys.API_VERSIONS, apiVersions);
-        dispatcher.register(
-                ApiKeys.METADATA,
-                new MetadataHandler(controller, config, () -> raftLog == null ? nodeId : raftLog.leaderId()));
+        java.util.function.IntSupplier controllerId = () -> raftLog == null ? nodeId : raftLog.leaderId();
+        dispatcher.register(ApiKeys.METADATA, new MetadataHandler(controller, config, controllerId));
         dispatcher.register(ApiKeys.PRODUCE, new ProduceHandler(partitions, delayed, time));
         dispatcher.register(
                 ApiKeys.FETCH,
@@ -146,6 +159,22 @@ public final class Broker implements AutoCloseable {
         GroupCoordinator groupCoordinator = GroupCoordinator.start(config, partitions, controller, delayed, time);
         parts.add(groupCoordinator);
         GroupHandlers.register(dispatcher, groupCoordinator);
+        DynamicBrokerConfigs dynamicConfigs = new DynamicBrokerConfigs(config);
+        ConfigAlterations configAlterations = new ConfigAlterations(controller, partitions, dynamicConfigs);
+        dispatcher.register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(controller, config));
+        dispatcher.register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(controller));
+        dispatcher.register(
+                ApiKeys.DESCRIBE_CONFIGS,
+                new DescribeConfigsHandler(
+                        controller, topicConfigs, new BrokerConfigsDescriber(config), dynamicConfigs));
+        dispatcher.register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(configAlterations));
+        dispatcher.register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(configAlterations));
+        dispatcher.register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(controller, controllerId));
+        dispatcher.register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
+        dispatcher.register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(partitions, logDirectory.path()));
+        dispatcher.register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions));
+        dispatcher.register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions));
+        dispatcher.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(controller));
 
         listener = KafkaListener.start(
                 config.listenerHost(),

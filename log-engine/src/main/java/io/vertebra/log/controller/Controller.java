@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.ApiException;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
@@ -41,6 +43,12 @@ import org.apache.kafka.common.requests.ApiError;
  * an {@link ApiError} per item, carrying the message the client will show.
  */
 public final class Controller implements AutoCloseable {
+    /**
+     * Most partitions one request may create (Kafka's controller has the same bound on records per operation):
+     * a garbage or mistyped count must not make the broker open millions of logs.
+     */
+    public static final int MAX_NEW_PARTITIONS_PER_REQUEST = 10_000;
+
     private final MetadataLog metadataLog;
     private final BrokerConfig brokerConfig;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "controller"));
@@ -106,12 +114,16 @@ public final class Controller implements AutoCloseable {
             List<MetadataRecord> records = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             MetadataImage image = image();
+            int newPartitions = 0;
             for (TopicSpec spec : specs) {
                 try {
                     if (!seen.add(spec.name())) {
                         throw new InvalidRequestException("topic '" + spec.name() + "' appears twice in the request");
                     }
-                    records.add(createTopicRecord(image, spec));
+                    MetadataRecord.CreateTopic record = createTopicRecord(image, spec);
+                    newPartitions += record.assignments().size();
+                    checkNewPartitions(newPartitions, "this request");
+                    records.add(record);
                     results.put(spec.name(), ApiError.NONE);
                 } catch (ApiException e) {
                     results.put(spec.name(), ApiError.fromThrowable(e));
@@ -147,6 +159,7 @@ public final class Controller implements AutoCloseable {
             if (rf <= 0) {
                 throw new InvalidReplicationFactorException("replication factor must be larger than 0, got " + rf);
             }
+            checkNewPartitions(partitions, "topic '" + spec.name() + "'");
             assignments = ReplicaPlacement.place(spec.name(), 0, partitions, rf, liveBrokerIds(image));
         }
         return new MetadataRecord.CreateTopic(spec.name(), Uuid.randomUuid().toString(), spec.configs(), assignments);
@@ -158,6 +171,13 @@ public final class Controller implements AutoCloseable {
             return brokerConfig.getShort(BrokerConfig.DEFAULT_REPLICATION_FACTOR);
         }
         return (short) Math.max(1, Math.min(3, image.liveBrokers().size()));
+    }
+
+    private static void checkNewPartitions(int count, String what) {
+        if (count > MAX_NEW_PARTITIONS_PER_REQUEST) {
+            throw new PolicyViolationException("cannot create " + count + " partitions for " + what + ": at most "
+                    + MAX_NEW_PARTITIONS_PER_REQUEST + " new partitions per request are allowed");
+        }
     }
 
     private static List<Integer> liveBrokerIds(MetadataImage image) {
@@ -266,6 +286,7 @@ public final class Controller implements AutoCloseable {
                     throw new InvalidPartitionsException("topic '" + name + "' has " + current
                             + " partitions; the new count " + totalCount + " must be larger");
                 }
+                checkNewPartitions(totalCount - current, "topic '" + name + "'");
                 int rf = topic.partitions().get(0).replicas().size();
                 List<List<Integer>> added;
                 if (assignments != null && !assignments.isEmpty()) {
@@ -299,6 +320,51 @@ public final class Controller implements AutoCloseable {
                 validateTopicConfigs(overrides);
                 if (!validateOnly) {
                     commit(List.of(new MetadataRecord.SetTopicConfigs(topic.id().toString(), overrides)));
+                }
+                return ApiError.NONE;
+            } catch (ApiException e) {
+                return ApiError.fromThrowable(e);
+            }
+        });
+    }
+
+    /**
+     * Changes a topic's config overrides as one step on the controller thread, so concurrent changes never lose
+     * each other's updates: {@code change} maps the current overrides to the new ones (it may throw an
+     * {@link ApiException} naming the problem), then the result is validated like {@link #validateTopicConfigs}.
+     */
+    public CompletableFuture<ApiError> alterTopicConfigs(
+            String name, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+        return run(() -> {
+            try {
+                TopicImage topic = image().topic(name);
+                if (topic == null) {
+                    throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+                }
+                Map<String, String> overrides = change.apply(topic.configs());
+                validateTopicConfigs(overrides);
+                if (!validateOnly && !overrides.equals(topic.configs())) {
+                    commit(List.of(new MetadataRecord.SetTopicConfigs(topic.id().toString(), overrides)));
+                }
+                return ApiError.NONE;
+            } catch (ApiException e) {
+                return ApiError.fromThrowable(e);
+            }
+        });
+    }
+
+    /**
+     * Changes the cluster-wide dynamic broker configs as one step on the controller thread: {@code change} maps
+     * the current ones to the new ones and validates them (throwing an {@link ApiException} naming the problem).
+     */
+    public CompletableFuture<ApiError> alterBrokerConfigs(
+            UnaryOperator<Map<String, String>> change, boolean validateOnly) {
+        return run(() -> {
+            try {
+                Map<String, String> current = image().brokerConfigs();
+                Map<String, String> next = change.apply(current);
+                if (!validateOnly && !next.equals(current)) {
+                    commit(List.of(new MetadataRecord.SetBrokerConfigs(next)));
                 }
                 return ApiError.NONE;
             } catch (ApiException e) {

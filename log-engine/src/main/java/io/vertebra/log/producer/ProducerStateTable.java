@@ -139,6 +139,19 @@ public final class ProducerStateTable {
         return producers.size();
     }
 
+    /** What DescribeProducers reports about one producer. */
+    public record ActiveProducer(long producerId, short epoch, int lastSequence, long lastTimestamp) {}
+
+    /** Every producer with state here, as a copy. */
+    public List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> result = new ArrayList<>(producers.size());
+        for (Map.Entry<Long, Entry> p : producers.entrySet()) {
+            Entry e = p.getValue();
+            result.add(new ActiveProducer(p.getKey(), e.epoch, e.lastSeq(), e.lastTimestamp));
+        }
+        return result;
+    }
+
     public void clear() {
         producers.clear();
     }

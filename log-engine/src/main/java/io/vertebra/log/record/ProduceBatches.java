@@ -5,7 +5,7 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
-import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
@@ -60,7 +60,9 @@ public final class ProduceBatches {
                         + " is not supported; Kafka 4 clients send magic 2 (v2 batches)");
             }
             if (batch.sizeInBytes() > rules.maxBatchBytes()) {
-                throw new RecordBatchTooLargeException("record batch of " + batch.sizeInBytes()
+                // RECORD_TOO_LARGE (MESSAGE_TOO_LARGE), not RECORD_LIST_TOO_LARGE: on this code the producer
+                // splits a multi-record batch and retries, as with Kafka
+                throw new RecordTooLargeException("record batch of " + batch.sizeInBytes()
                         + " bytes exceeds the topic's max.message.bytes of " + rules.maxBatchBytes());
             }
             try {

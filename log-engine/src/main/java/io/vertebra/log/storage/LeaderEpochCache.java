@@ -52,8 +52,9 @@ public final class LeaderEpochCache {
 
     /**
      * The end offset of {@code epoch}: the start offset of the next larger epoch, or {@code logEndOffset} when
-     * {@code epoch} is the latest; with the largest epoch at or below the one asked. {@code {-1, -1}} when
-     * unknown (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET).
+     * {@code epoch} is the latest; with the largest epoch at or below the one asked. An epoch older than every
+     * known one (its records are gone) ends where the first known epoch starts, answered with the epoch asked,
+     * as Kafka does. {@code {-1, -1}} when unknown (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET).
      */
     public synchronized long[] endOffsetFor(int epoch, long logEndOffset) {
         if (entries.isEmpty()) {
@@ -70,7 +71,7 @@ public final class LeaderEpochCache {
             }
         }
         if (floor < 0) {
-            return new long[] {-1, -1};
+            return epoch < 0 ? new long[] {-1, -1} : new long[] {epoch, entries.get(0)[1]};
         }
         long end = floor + 1 < entries.size() ? entries.get(floor + 1)[1] : logEndOffset;
         return new long[] {entries.get(floor)[0], end};

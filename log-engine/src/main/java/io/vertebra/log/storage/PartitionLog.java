@@ -319,6 +319,13 @@ public final class PartitionLog implements AutoCloseable {
         return total;
     }
 
+    /** The idempotent producers this log has state for (DescribeProducers); a copy taken under the append lock. */
+    public List<ProducerStateTable.ActiveProducer> activeProducers() {
+        synchronized (appendLock) {
+            return producers.activeProducers();
+        }
+    }
+
     public int segmentCount() {
         return segments.size();
     }

@@ -67,17 +67,20 @@ public final class TopicConfigsDescriber {
                     source = ConfigSource.STATIC_BROKER_CONFIG;
                 }
             }
+            String builtIn = key.hasDefault() && key.defaultValue != null
+                    ? ConfigDef.convertToString(key.defaultValue, key.type)
+                    : null;
             if (source == null) {
                 String defaultValue =
                         brokerName != null ? brokerConfig.topicDefaults().get(name) : null;
-                if (defaultValue == null && key.hasDefault()) {
-                    defaultValue =
-                            key.defaultValue == null ? null : ConfigDef.convertToString(key.defaultValue, key.type);
-                }
-                value = defaultValue;
+                value = defaultValue == null ? builtIn : defaultValue;
                 source = ConfigSource.DEFAULT_CONFIG;
-                synonyms.add(synonym(brokerName != null ? brokerName : name, value, ConfigSource.DEFAULT_CONFIG));
             }
+            // the default ends the chain even when something overrides it, as Kafka lists it
+            synonyms.add(synonym(
+                    brokerName != null ? brokerName : name,
+                    source == ConfigSource.DEFAULT_CONFIG ? value : builtIn,
+                    ConfigSource.DEFAULT_CONFIG));
             entries.add(new Entry(name, value, source, synonyms, key));
         }
         return entries;

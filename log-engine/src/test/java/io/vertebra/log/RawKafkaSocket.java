@@ -1,0 +1,116 @@
+package io.vertebra.log;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/**
+ * A blocking Kafka-protocol connection for tests: sends requests built with kafka-clients' message classes (any
+ * version, any field, also ones the Java clients would never send) or raw bytes, and reads responses or the
+ * server closing the connection.
+ */
+public final class RawKafkaSocket implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int correlationId;
+
+    private RawKafkaSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    public static RawKafkaSocket connect(String bootstrap) {
+        String[] hostPort = bootstrap.split(":");
+        try {
+            Socket socket = new Socket();
+            socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 10_000);
+            socket.setSoTimeout(30_000);
+            socket.setTcpNoDelay(true);
+            return new RawKafkaSocket(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + bootstrap, e);
+        }
+    }
+
+    /** Sends {@code request} (at its version) and returns the parsed response. */
+    @SuppressWarnings("unchecked")
+    public <R extends AbstractResponse> R send(AbstractRequest request) {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-test", ++correlationId);
+        ByteBuffer frame = request.serializeWithHeader(header);
+        try {
+            writeFrame(frame);
+            ByteBuffer response = ByteBuffer.wrap(readFrame());
+            return (R) AbstractResponse.parseResponse(response, header);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no response to " + request.apiKey() + " v" + request.version(), e);
+        }
+    }
+
+    /** Writes a frame with its size prefix. */
+    public void writeFrame(ByteBuffer frame) throws IOException {
+        byte[] bytes = new byte[4 + frame.remaining()];
+        ByteBuffer.wrap(bytes).putInt(frame.remaining()).put(frame);
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Writes bytes as they are (no size prefix added). */
+    public void writeRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Reads one size-prefixed frame. */
+    public byte[] readFrame() throws IOException {
+        int size = in.readInt();
+        byte[] frame = new byte[size];
+        in.readFully(frame);
+        return frame;
+    }
+
+    /** Signals the end of our input, as a client that has nothing more to send. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /**
+     * Reads and discards until the server closes the connection; true if it did within {@code timeout}, false if
+     * it kept the connection open.
+     */
+    public boolean awaitClosedByServer(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        byte[] buffer = new byte[8192];
+        try {
+            while (in.read(buffer) >= 0) {
+                // discard: answers to what was sent before the bad input
+            }
+            return true;
+        } catch (EOFException | SocketException e) {
+            return true; // reset by the server: closed too
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
