@@ -37,10 +37,11 @@ final class BareParquetLoop {
 
     private BareParquetLoop() {}
 
-    /** Writes all orders; returns the elapsed nanoseconds. */
-    static long run(List<Struct> orders, Path dir, int rowsPerFile) throws IOException {
+    /** Writes all orders on the calling thread; returns its wall-clock and CPU nanoseconds. */
+    static ParquetSinkBench.Elapsed run(List<Struct> orders, Path dir, int rowsPerFile) throws IOException {
         Configuration conf = new Configuration();
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+        long cpuStart = ParquetSinkBench.threadCpuNanos();
         long start = System.nanoTime();
         ParquetWriter<Group> writer = null;
         int inFile = 0;
@@ -80,6 +81,6 @@ final class BareParquetLoop {
         if (writer != null) {
             writer.close();
         }
-        return System.nanoTime() - start;
+        return new ParquetSinkBench.Elapsed(System.nanoTime() - start, ParquetSinkBench.threadCpuNanos() - cpuStart);
     }
 }
