@@ -235,4 +235,80 @@ class KafkaConnectWorkerIT {
         String status = worker.status("stock-sink");
         assertTrue(status.contains("\"state\":\"RUNNING\"") && !status.contains("FAILED"), status);
     }
+
+    @Test
+    void badRecordsGoToTheDeadLetterQueueAndTheRestIsWritten() throws Exception {
+        String topic = "dirty";
+        createTopic(topic, 1);
+        Rows.execute(pg.jdbcUrl(), "CREATE TABLE dirty (id bigint PRIMARY KEY, seq bigint NOT NULL, name varchar(5))");
+        for (long seq = 0; seq < 20; seq++) {
+            String name = seq == 7 || seq == 13 ? "far too long for varchar(5)" : "n" + seq;
+            producer.send(new ProducerRecord<>(topic, JsonRecords.key(seq), JsonRecords.value(seq, seq, name)));
+        }
+        producer.send(new ProducerRecord<>(topic, JsonRecords.key(99), "{not json")); // the converter fails
+        producer.flush();
+        worker.putConnector(
+                "dirty-sink",
+                sink(
+                        topic,
+                        "insert.mode",
+                        "upsert",
+                        "pk.mode",
+                        "record_key",
+                        "tasks.max",
+                        "1",
+                        "errors.tolerance",
+                        "all",
+                        "errors.deadletterqueue.topic.name",
+                        "dirty-dlq",
+                        "errors.deadletterqueue.topic.replication.factor",
+                        "1",
+                        "errors.deadletterqueue.context.headers.enable",
+                        "true"));
+        Awaitility.await("the good records land")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> count("SELECT count(*) FROM dirty") == 18);
+        List<String> dead = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                Map.<String, Object>of(
+                        "bootstrap.servers", kafka.bootstrapServers(),
+                        "group.id", "dlq-reader",
+                        "auto.offset.reset", "earliest"),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of("dirty-dlq"));
+            Awaitility.await("the dead-letter queue receives the bad records")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(r -> dead.add(r.value()));
+                        return dead.size() >= 3;
+                    });
+        }
+        assertEquals(3, dead.size(), dead.toString());
+        assertTrue(dead.stream().anyMatch(v -> v.contains("\"seq\":7")), dead.toString());
+        assertTrue(dead.stream().anyMatch(v -> v.contains("\"seq\":13")), dead.toString());
+        assertTrue(dead.contains("{not json"), dead.toString());
+        assertEquals(0, count("SELECT count(*) FROM dirty WHERE seq IN (7, 13)"));
+    }
+
+    @Test
+    void unreachableDatabaseFailsTheTaskAfterTheRetriesNamingTheCause() throws Exception {
+        String topic = "nowhere";
+        createTopic(topic, 1);
+        produce(topic, 0, 5, 0);
+        int closedPort = io.vertebra.testkit.Ports.free();
+        Map<String, String> config = sink(
+                topic, "tasks.max", "1", "max.retries", "1", "retry.backoff.ms", "100", "connection.timeout.ms", "500");
+        config.put("connection.url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/postgres?user=postgres");
+        worker.putConnector("nowhere-sink", config);
+        Awaitility.await("the task fails")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> worker.status("nowhere-sink").contains("\"state\":\"FAILED\""));
+        String status = worker.status("nowhere-sink");
+        assertTrue(status.contains("failed 2 times in a row (max.retries=1)"), status);
+        assertTrue(status.contains("Connection") || status.contains("connection"), status);
+        worker.delete("/connectors/nowhere-sink");
+    }
 }

@@ -2,7 +2,6 @@ package io.vertebra.connect.jdbc.schema;
 
 import io.vertebra.connect.jdbc.config.JdbcSinkConfig;
 import io.vertebra.connect.jdbc.config.JdbcSinkConfig.IdentifierQuoting;
-import io.vertebra.connect.jdbc.config.JdbcSinkConfig.InsertMode;
 import io.vertebra.connect.jdbc.record.Column;
 import io.vertebra.connect.jdbc.record.RowShape;
 import java.sql.Connection;
@@ -51,9 +50,10 @@ public final class TableSchemaSync {
 
     /**
      * Makes sure {@code shape}'s table exists and has its columns; returns the table's definition. Commits any DDL
-     * it runs. {@code needsKey} is true when writes match rows by key (upsert, update, delete).
+     * it runs. {@code needsPrimaryKey}: the rows are upserted, so the table's primary key must be exactly the
+     * shape's key columns ({@code ON CONFLICT} needs it).
      */
-    public TableDefinition fit(Connection connection, RowShape shape, boolean needsKey) throws SQLException {
+    public TableDefinition fit(Connection connection, RowShape shape, boolean needsPrimaryKey) throws SQLException {
         TableId table = shape.table();
         TableDefinition definition = definitions.get(table);
         if (definition != null && fitted.contains(shape)) {
@@ -93,7 +93,7 @@ public final class TableSchemaSync {
             evolve(connection, table, missing);
             definition = read(connection, table);
         }
-        if (needsKey) {
+        if (needsPrimaryKey) {
             checkKey(definition, shape);
         }
         definitions.put(table, definition);
@@ -105,7 +105,7 @@ public final class TableSchemaSync {
         Set<String> keys = shape.keyColumns().stream()
                 .map(c -> Identifiers.stored(c.name(), quoting))
                 .collect(Collectors.toSet());
-        if (config.insertMode() != InsertMode.INSERT && !keys.equals(new HashSet<>(definition.primaryKey()))) {
+        if (!keys.equals(new HashSet<>(definition.primaryKey()))) {
             throw new TableMismatchException("Table " + definition.id() + " has primary key "
                     + definition.primaryKey() + ", but " + JdbcSinkConfig.PK_MODE + "="
                     + config.pkMode().configValue() + " gives key columns " + keys + "; "

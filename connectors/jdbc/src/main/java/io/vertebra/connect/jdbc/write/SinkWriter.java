@@ -108,7 +108,10 @@ public final class SinkWriter {
             try {
                 Map<TopicPartition, Long> next = nextOffsets(records);
                 if (offsets != null) {
-                    offsets.prepare(connection, missingOffsetRows(next.keySet()));
+                    Collection<TopicPartition> missing = missingOffsetRows(next.keySet());
+                    if (!missing.isEmpty()) {
+                        offsets.prepare(connection, missing);
+                    }
                 }
                 fitTables(connection, changes);
                 List<RowChange> todo = changes;
@@ -184,11 +187,12 @@ public final class SinkWriter {
     }
 
     private void fitTables(Connection connection, List<RowChange> changes) throws SQLException {
-        boolean needsKey = config.insertMode() != InsertMode.INSERT;
+        // ON CONFLICT needs a primary key on exactly the key columns; deletes and updates only need the columns
+        boolean upsert = config.insertMode() == InsertMode.UPSERT;
         Set<RowShape> seen = new LinkedHashSet<>();
         for (RowChange change : changes) {
             if (change != null && change.kind() != RowChange.Kind.TRUNCATE && seen.add(change.shape())) {
-                schemaSync.fit(connection, change.shape(), needsKey || change.kind() == RowChange.Kind.DELETE);
+                schemaSync.fit(connection, change.shape(), upsert && change.kind() == RowChange.Kind.UPSERT);
             }
         }
     }
