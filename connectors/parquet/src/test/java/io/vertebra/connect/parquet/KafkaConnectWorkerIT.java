@@ -142,7 +142,7 @@ class KafkaConnectWorkerIT {
     @Test
     void sigkillMidWriteThenRestartLeavesEveryRecordExactlyOnce() throws Exception {
         String topic = "crash";
-        int records = 60_000;
+        int records = 40_000;
         createTopic(topic, 2);
         produceOrders(topic, 0, records);
         Path lake = work.resolve("lake-crash");

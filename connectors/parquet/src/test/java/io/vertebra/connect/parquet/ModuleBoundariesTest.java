@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundariesTest {
     private static final JavaClasses PLUGIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(
+                    ImportOption.Predefined.DO_NOT_INCLUDE_JARS) // the plugin's classes; no need to scan Hadoop
             .importPackages("io.vertebra.connect.parquet");
 
     @Test
