@@ -109,6 +109,10 @@ public final class ConnectService {
         return cls == null ? Optional.empty() : registry().find(cls, PluginType.SOURCE, PluginType.SINK);
     }
 
+    private String version(Map<String, String> raw) {
+        return plugin(raw).map(PluginDesc::version).orElse(null);
+    }
+
     private String type(Map<String, String> raw) {
         return plugin(raw).map(p -> p.type().restName()).orElse("unknown");
     }
@@ -206,12 +210,13 @@ public final class ConnectService {
             Map<Integer, Status> statuses = ctx.statusStore().tasks(name);
             for (int i = 0; i < cfg.tasks(name).size(); i++) {
                 Status s = statuses.getOrDefault(i, new Status(Status.UNASSIGNED, null, ctx.workerId()));
-                tasks.add(new ConnectorStateInfo.TaskState(i, s.state(), s.workerId(), blankToNull(s.trace())));
+                tasks.add(new ConnectorStateInfo.TaskState(
+                        i, s.state(), s.workerId(), version(raw), blankToNull(s.trace())));
             }
         }
         return new ConnectorStateInfo(
                 name,
-                new ConnectorStateInfo.ConnectorState(c.state(), c.workerId(), blankToNull(c.trace())),
+                new ConnectorStateInfo.ConnectorState(c.state(), c.workerId(), version(raw), blankToNull(c.trace())),
                 tasks,
                 type(raw));
     }
@@ -227,7 +232,8 @@ public final class ConnectService {
         }
         Status s =
                 ctx.statusStore().tasks(name).getOrDefault(task, new Status(Status.UNASSIGNED, null, ctx.workerId()));
-        return new ConnectorStateInfo.TaskState(task, s.state(), s.workerId(), blankToNull(s.trace()));
+        return new ConnectorStateInfo.TaskState(
+                task, s.state(), s.workerId(), version(cfg.connectors().get(name)), blankToNull(s.trace()));
     }
 
     public List<TaskInfo> tasks(String name) {
@@ -266,12 +272,19 @@ public final class ConnectService {
                 !onlyFailed || Status.FAILED.equals(before.connector().state());
         ConnectorStateInfo.ConnectorState c = connectorRestarts
                 ? new ConnectorStateInfo.ConnectorState(
-                        Status.RESTARTING, before.connector().workerId(), null)
+                        Status.RESTARTING,
+                        before.connector().workerId(),
+                        before.connector().version(),
+                        null)
                 : before.connector();
         List<ConnectorStateInfo.TaskState> tasks = new ArrayList<>();
         for (ConnectorStateInfo.TaskState t : before.tasks()) {
             boolean restarts = includeTasks && (!onlyFailed || Status.FAILED.equals(t.state()));
-            tasks.add(restarts ? new ConnectorStateInfo.TaskState(t.id(), Status.RESTARTING, t.workerId(), null) : t);
+            tasks.add(
+                    restarts
+                            ? new ConnectorStateInfo.TaskState(
+                                    t.id(), Status.RESTARTING, t.workerId(), t.version(), null)
+                            : t);
         }
         return new ConnectorStateInfo(name, c, tasks, before.type());
     }

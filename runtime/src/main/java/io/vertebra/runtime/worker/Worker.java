@@ -93,11 +93,14 @@ public final class Worker
             assignment = next;
             published = next;
             ctx.configStore().refresh();
+            ClusterConfig previous = config;
             config = ctx.configStore().snapshot();
             reconcile();
             if (next.revoked()) {
                 membership.requestRejoin();
             }
+            // a change read while refreshing would otherwise be lost: its own event will find nothing new
+            membership.onConfigChange(previous, config);
         });
     }
 
