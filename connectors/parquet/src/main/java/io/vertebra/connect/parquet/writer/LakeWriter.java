@@ -49,7 +49,10 @@ public final class LakeWriter {
     public void open(Collection<TopicPartition> assigned) {
         long now = settings.clock().millis();
         for (TopicPartition tp : assigned) {
-            partitions.put(tp, new PartitionState(tp, now));
+            PartitionState previous = partitions.put(tp, new PartitionState(tp, now));
+            if (previous != null && previous.writer != null) {
+                previous.writer.abort(); // assigned again without a close: start over from the store
+            }
         }
         recoverDue(now, false);
     }
