@@ -378,4 +378,44 @@ class JdbcSinkTaskIT {
         assertEquals(30L, Rows.scalar(pg.jdbcUrl(), "SELECT count(*) FROM \"" + topic + "\""));
         assertEquals(30L, Rows.scalar(pg.jdbcUrl(), "SELECT count(DISTINCT id) FROM \"" + topic + "\""));
     }
+
+    @Test
+    void unquotedIdentifiersAreFoldedToLowerCaseAndQuotedOnesKeepTheirCase() {
+        Schema mixed = SchemaBuilder.struct()
+                .field("Id", Schema.INT64_SCHEMA)
+                .field("UserName", Schema.STRING_SCHEMA)
+                .build();
+        SinkRecord record = new SinkRecord(
+                "MixedCase",
+                0,
+                null,
+                null,
+                mixed,
+                new Struct(mixed).put("Id", 1L).put("UserName", "x"),
+                0);
+        JdbcSinkTask folded = start(config(
+                "quote.sql.identifiers",
+                "never",
+                "pk.mode",
+                "record_value",
+                "pk.fields",
+                "Id",
+                "insert.mode",
+                "upsert"));
+        folded.put(List.of(record));
+        folded.put(List.of(new SinkRecord(
+                "MixedCase",
+                0,
+                null,
+                null,
+                mixed,
+                new Struct(mixed).put("Id", 1L).put("UserName", "y"),
+                1)));
+        assertEquals(List.of(Map.of("id", 1L, "username", "y")), Rows.query(pg.jdbcUrl(), "SELECT * FROM mixedcase"));
+
+        JdbcSinkTask quoted = start(config("name", "quoted-" + topic));
+        quoted.put(List.of(record));
+        assertEquals(
+                List.of(Map.of("Id", 1L, "UserName", "x")), Rows.query(pg.jdbcUrl(), "SELECT * FROM \"MixedCase\""));
+    }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -466,78 +465,5 @@ public final class JdbcSinkConfig extends AbstractConfig {
 
     public String offsetsTableName() {
         return getString(OFFSETS_TABLE_NAME);
-    }
-
-    /** How rows are written. */
-    public enum InsertMode {
-        INSERT,
-        UPSERT,
-        UPDATE;
-
-        public String configValue() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        static String[] configValues() {
-            return Arrays.stream(values()).map(InsertMode::configValue).toArray(String[]::new);
-        }
-
-        static InsertMode parse(String value) {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        }
-
-        static InsertMode tryParse(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-    }
-
-    /** Where a row's primary key comes from. */
-    public enum PkMode {
-        NONE,
-        KAFKA,
-        RECORD_KEY,
-        RECORD_VALUE;
-
-        public String configValue() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        static String[] configValues() {
-            return Arrays.stream(values()).map(PkMode::configValue).toArray(String[]::new);
-        }
-
-        static PkMode parse(String value) {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        }
-
-        static PkMode tryParse(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-    }
-
-    /** Whether table and column names are written as quoted identifiers. */
-    public enum IdentifierQuoting {
-        ALWAYS,
-        NEVER;
-
-        public String configValue() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        static String[] configValues() {
-            return Arrays.stream(values()).map(IdentifierQuoting::configValue).toArray(String[]::new);
-        }
-
-        static IdentifierQuoting parse(String value) {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.vertebra.connect.jdbc.record;
 
 import io.vertebra.connect.jdbc.config.JdbcSinkConfig;
-import io.vertebra.connect.jdbc.config.JdbcSinkConfig.PkMode;
+import io.vertebra.connect.jdbc.config.PkMode;
 import io.vertebra.connect.jdbc.schema.TableId;
 import java.util.ArrayList;
 import java.util.HashMap;

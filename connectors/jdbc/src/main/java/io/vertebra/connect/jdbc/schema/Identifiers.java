@@ -1,6 +1,6 @@
 package io.vertebra.connect.jdbc.schema;
 
-import io.vertebra.connect.jdbc.config.JdbcSinkConfig.IdentifierQuoting;
+import io.vertebra.connect.jdbc.config.IdentifierQuoting;
 import java.util.Locale;
 
 /** SQL identifiers under {@code quote.sql.identifiers}. Stateless. */

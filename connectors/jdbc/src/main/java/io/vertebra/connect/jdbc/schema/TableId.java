@@ -1,6 +1,6 @@
 package io.vertebra.connect.jdbc.schema;
 
-import io.vertebra.connect.jdbc.config.JdbcSinkConfig.IdentifierQuoting;
+import io.vertebra.connect.jdbc.config.IdentifierQuoting;
 
 /**
  * A destination table: an optional schema and a name, as the user wrote them. {@link #sql} renders it for SQL

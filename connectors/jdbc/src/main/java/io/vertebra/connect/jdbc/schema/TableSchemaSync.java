@@ -1,7 +1,7 @@
 package io.vertebra.connect.jdbc.schema;
 
+import io.vertebra.connect.jdbc.config.IdentifierQuoting;
 import io.vertebra.connect.jdbc.config.JdbcSinkConfig;
-import io.vertebra.connect.jdbc.config.JdbcSinkConfig.IdentifierQuoting;
 import io.vertebra.connect.jdbc.record.Column;
 import io.vertebra.connect.jdbc.record.RowShape;
 import java.sql.Connection;

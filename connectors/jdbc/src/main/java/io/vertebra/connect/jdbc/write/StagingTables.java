@@ -1,6 +1,6 @@
 package io.vertebra.connect.jdbc.write;
 
-import io.vertebra.connect.jdbc.config.JdbcSinkConfig.IdentifierQuoting;
+import io.vertebra.connect.jdbc.config.IdentifierQuoting;
 import io.vertebra.connect.jdbc.record.Column;
 import io.vertebra.connect.jdbc.record.RowShape;
 import io.vertebra.connect.jdbc.schema.Identifiers;

@@ -1,7 +1,7 @@
 package io.vertebra.connect.jdbc.write;
 
-import io.vertebra.connect.jdbc.config.JdbcSinkConfig.IdentifierQuoting;
-import io.vertebra.connect.jdbc.config.JdbcSinkConfig.InsertMode;
+import io.vertebra.connect.jdbc.config.IdentifierQuoting;
+import io.vertebra.connect.jdbc.config.InsertMode;
 import io.vertebra.connect.jdbc.record.Column;
 import io.vertebra.connect.jdbc.record.RowChange;
 import io.vertebra.connect.jdbc.record.RowShape;

@@ -68,7 +68,6 @@ class ColumnTypeTest {
         assertEquals(new TableId(null, "srv_inv_orders"), TableId.forTopic("${topic}", "srv.inv.orders"));
         assertEquals(
                 "\"sales\".\"Or\"\"ders\"",
-                new TableId("sales", "Or\"ders")
-                        .sql(io.vertebra.connect.jdbc.config.JdbcSinkConfig.IdentifierQuoting.ALWAYS));
+                new TableId("sales", "Or\"ders").sql(io.vertebra.connect.jdbc.config.IdentifierQuoting.ALWAYS));
     }
 }
