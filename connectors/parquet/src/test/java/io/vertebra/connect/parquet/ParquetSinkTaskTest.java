@@ -376,6 +376,29 @@ class ParquetSinkTaskTest {
     }
 
     @Test
+    void badRecordsGoToTheErrantRecordReporterWhenErrorsAreTolerated() {
+        RecordingContext context = new RecordingContext().withReporter();
+        ParquetSinkTask task =
+                start(context, config("partitioner.class", "FieldPartitioner", "partition.field.name", "region"));
+        task.open(Set.of(TP0));
+        Struct missingRequired = new Struct(TestRecords.ORDER).put("id", 1L); // customer etc. unset
+        SinkRecord badValue = TestRecords.record(TOPIC, 0, 1, TestRecords.ORDER, missingRequired, 0L);
+        SinkRecord noSchema = TestRecords.record(TOPIC, 0, 2, null, Map.of("id", 2), 0L);
+        Schema noRegion =
+                SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+        SinkRecord noPartitionField = TestRecords.record(TOPIC, 0, 3, noRegion, new Struct(noRegion).put("id", 3L), 0L);
+        task.put(List.of(
+                TestRecords.orderRecord(TOPIC, 0, 0),
+                badValue,
+                noSchema,
+                noPartitionField,
+                TestRecords.orderRecord(TOPIC, 0, 4)));
+        task.close(Set.of(TP0));
+        assertEquals(List.of(badValue, noSchema, noPartitionField), context.reported);
+        assertEquals(List.of(0L, 4L), contents().ids().stream().sorted().toList());
+    }
+
+    @Test
     void tombstonesAreSkippedWhenAskedTo() {
         RecordingContext context = new RecordingContext();
         ParquetSinkTask task = start(context, config("behavior.on.null.values", "ignore"));

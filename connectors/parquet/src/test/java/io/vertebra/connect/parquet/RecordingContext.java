@@ -13,6 +13,16 @@ final class RecordingContext implements SinkTaskContext {
     final Map<TopicPartition, Long> offsets = new HashMap<>();
     final Set<TopicPartition> paused = new HashSet<>();
     final Set<TopicPartition> assignment = new HashSet<>();
+    /** Records reported as errant, when this context offers a reporter (as with errors.tolerance=all). */
+    final java.util.List<org.apache.kafka.connect.sink.SinkRecord> reported = new java.util.ArrayList<>();
+
+    private boolean offerReporter;
+
+    /** Offer an errant-record reporter, as the worker does with errors.tolerance=all. */
+    RecordingContext withReporter() {
+        offerReporter = true;
+        return this;
+    }
 
     @Override
     public Map<String, String> configs() {
@@ -52,7 +62,13 @@ final class RecordingContext implements SinkTaskContext {
 
     @Override
     public ErrantRecordReporter errantRecordReporter() {
-        return null;
+        if (!offerReporter) {
+            return null;
+        }
+        return (record, error) -> {
+            reported.add(record);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        };
     }
 
     @Override

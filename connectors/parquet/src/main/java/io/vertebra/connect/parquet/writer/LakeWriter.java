@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
@@ -37,12 +38,23 @@ public final class LakeWriter {
     private final LakeStore store;
     private final WriterSettings settings;
     private final SinkTaskContext context;
+    private final ErrantRecordReporter badRecords;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
 
     public LakeWriter(LakeStore store, WriterSettings settings, SinkTaskContext context) {
         this.store = store;
         this.settings = settings;
         this.context = context;
+        this.badRecords = errantRecordReporter(context);
+    }
+
+    /** The worker's reporter when the connector tolerates errors (errors.tolerance=all), else null. */
+    private static ErrantRecordReporter errantRecordReporter(SinkTaskContext context) {
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            return null; // a worker older than Kafka 2.6
+        }
     }
 
     /** Takes over newly assigned partitions: recovers them from the store and rewinds the consumer. */
@@ -153,7 +165,7 @@ public final class LakeWriter {
             }
             for (PartitionState state : due.getValue()) {
                 long storeNext = resume.get(state.tp.partition());
-                state.writer = new TopicPartitionWriter(state.tp, store, settings, storeNext);
+                state.writer = new TopicPartitionWriter(state.tp, store, settings, badRecords, storeNext);
                 state.commitsAtLastCheck = 0;
                 long rewindTo = storeNext >= 0 ? storeNext : state.rewindFloor;
                 if (rewindTo >= 0) {

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.ConnectSchema;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -28,6 +30,8 @@ final class TopicPartitionWriter {
     private final LakeStore store;
     private final WriterSettings settings;
     private final Map<String, OpenFile> files = new LinkedHashMap<>();
+    /** Where bad records go when the connector tolerates errors; null fails the task on a bad record. */
+    private final ErrantRecordReporter badRecords;
 
     /** First offset not in a published commit, or -1 when the store has nothing of this partition yet. */
     private long publishedNext;
@@ -42,8 +46,14 @@ final class TopicPartitionWriter {
     private long openedWallMs;
     private long commits;
 
-    TopicPartitionWriter(TopicPartition tp, LakeStore store, WriterSettings settings, long publishedNext) {
+    TopicPartitionWriter(
+            TopicPartition tp,
+            LakeStore store,
+            WriterSettings settings,
+            ErrantRecordReporter badRecords,
+            long publishedNext) {
         this.tp = tp;
+        this.badRecords = badRecords;
         this.store = store;
         this.settings = settings;
         this.publishedNext = publishedNext;
@@ -77,20 +87,35 @@ final class TopicPartitionWriter {
         Object value = record.value();
         if (value == null) {
             if (!settings.ignoreNullValues()) {
-                throw new DataException("record " + tp + "@" + offset + " has a null value (a tombstone); set"
-                        + " behavior.on.null.values=ignore to skip such records");
+                reject(
+                        record,
+                        new DataException("record " + tp + "@" + offset + " has a null value (a tombstone);"
+                                + " set behavior.on.null.values=ignore to skip such records"));
             }
             nextOffset = offset + 1;
             return;
         }
         Schema valueSchema = record.valueSchema();
-        if (valueSchema == null) {
-            throw new DataException("record " + tp + "@" + offset + " has no value schema; the Parquet sink needs"
-                    + " schemas: use value.converter.schemas.enable=true with the JSON converter, or a converter"
-                    + " with a schema registry");
+        long recordTimeMs;
+        String directory;
+        try {
+            if (valueSchema == null) {
+                throw new DataException("record " + tp + "@" + offset + " has no value schema; the Parquet sink"
+                        + " needs schemas: use value.converter.schemas.enable=true with the JSON converter, or a"
+                        + " converter with a schema registry");
+            }
+            if (badRecords != null) {
+                // with a reporter a bad record is skipped, so it must be caught before any of it is written
+                ConnectSchema.validateValue(valueSchema, value);
+            }
+            recordTimeMs =
+                    settings.rotateIntervalMs() > 0 ? settings.timestamps().timestampMs(record) : 0;
+            directory = settings.partitioner().directoryFor(record);
+        } catch (DataException e) {
+            reject(record, e);
+            nextOffset = offset + 1;
+            return;
         }
-        long recordTimeMs =
-                settings.rotateIntervalMs() > 0 ? settings.timestamps().timestampMs(record) : 0;
         if (records > 0) {
             if (valueSchema != schema && !valueSchema.equals(schema)) {
                 commit();
@@ -99,7 +124,6 @@ final class TopicPartitionWriter {
                 commit();
             }
         }
-        String directory = settings.partitioner().directoryFor(record);
         if (records == 0) {
             schema = valueSchema;
             firstOffset = offset;
@@ -119,6 +143,14 @@ final class TopicPartitionWriter {
         if (records >= settings.flushSize()) {
             commit();
         }
+    }
+
+    /** Fails the task with the record's problem, or hands the record to the errant-record reporter and skips it. */
+    private void reject(SinkRecord record, DataException problem) {
+        if (badRecords == null) {
+            throw problem;
+        }
+        badRecords.report(record, problem);
     }
 
     /** Publishes the pending commit if the wall-clock rotation interval has passed. */
