@@ -59,7 +59,7 @@ class KafkaConnectWorkerIT {
     }
 
     @Test
-    void thePluginDirectoryBundlesNoLoggingBindingAndNoServers() throws IOException {
+    void thePluginDirectoryBundlesNoLoggingBindingNoKafkaJarsAndNoUnshadedServers() throws IOException {
         List<String> jars;
         try (Stream<Path> files = Files.list(PLUGIN_DIR)) {
             jars = files.map(p -> p.getFileName().toString()).sorted().toList();

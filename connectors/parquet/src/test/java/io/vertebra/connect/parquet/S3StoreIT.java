@@ -2,6 +2,7 @@ package io.vertebra.connect.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,6 +124,13 @@ class S3StoreIT {
             assertEquals(Map.of(TP0, 12_000L), context.offsets, "resume after the last published object");
             assertEquals(0, s3a.listMultipartUploads(prefix).size(), "the pending upload was aborted");
 
+            // multipart objects have an ETag of the form <md5 of the part md5s>-<part count>
+            for (String start : List.of("0", "6000")) {
+                String etag = ((org.apache.hadoop.fs.s3a.S3AFileStatus) fs.getFileStatus(new org.apache.hadoop.fs.Path(
+                                LAKE + "/topics/blobs/partition=0/blobs+0+" + start + ".parquet")))
+                        .getEtag();
+                assertTrue(etag.matches("\"?[0-9a-f]+-2\"?"), "published by a two-part upload: " + etag);
+            }
             restarted.put(blobs(12_000, 15_000));
             restarted.close(Set.of(TP0));
             restarted.stop();
