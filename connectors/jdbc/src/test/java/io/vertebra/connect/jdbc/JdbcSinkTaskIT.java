@@ -418,4 +418,41 @@ class JdbcSinkTaskIT {
         assertEquals(
                 List.of(Map.of("Id", 1L, "UserName", "x")), Rows.query(pg.jdbcUrl(), "SELECT * FROM \"MixedCase\""));
     }
+
+    @Test
+    void dbTimezoneGivesConnectTimestampsTheirInstantInTimestamptzColumns() {
+        Rows.execute(
+                pg.jdbcUrl(),
+                "CREATE TABLE \"" + topic + "\" (id bigint, at timestamptz, qty integer CHECK (qty > 0))");
+        Schema schema = SchemaBuilder.struct()
+                .field("id", Schema.INT64_SCHEMA)
+                .field("at", org.apache.kafka.connect.data.Timestamp.SCHEMA)
+                .field("qty", Schema.INT32_SCHEMA)
+                .build();
+        java.util.Date noonUtc = java.util.Date.from(java.time.Instant.parse("2024-01-01T12:00:00Z"));
+        JdbcSinkTask task = start(config("db.timezone", "Europe/Paris", "max.retries", "0"));
+        SinkRecord bad = new SinkRecord(
+                topic,
+                0,
+                null,
+                null,
+                schema,
+                new Struct(schema).put("id", 1L).put("at", noonUtc).put("qty", -1),
+                0);
+        assertThrows(ConnectException.class, () -> task.put(List.of(bad)));
+        task.put(List.of(new SinkRecord(
+                topic,
+                0,
+                null,
+                null,
+                schema,
+                new Struct(schema).put("id", 2L).put("at", noonUtc).put("qty", 1),
+                1)));
+        assertEquals(
+                "2024-01-01T12:00:00Z",
+                Rows.scalar(
+                        pg.jdbcUrl(),
+                        "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM \"" + topic
+                                + "\""));
+    }
 }

@@ -39,6 +39,8 @@ public final class RecordFlattener {
     private final JdbcSinkConfig config;
     private final Map<String, TableId> tables = new HashMap<>();
     private final Map<PlanKey, Plan> plans = new HashMap<>();
+    private Schema lastValueSchema;
+    private boolean lastWasEnvelope;
 
     public RecordFlattener(JdbcSinkConfig config) {
         this.config = config;
@@ -63,10 +65,19 @@ public final class RecordFlattener {
                     + "; the JDBC sink writes one row per struct value. Use a converter or a transform (such as"
                     + " HoistField$Value) that produces a struct.");
         }
-        if (DebeziumEnvelope.matches(valueSchema)) {
+        if (isEnvelope(valueSchema)) {
             return fromEnvelope(record, table, struct);
         }
         return upsert(record, table, struct);
+    }
+
+    /** Remembers the answer for the last value schema: converters hand out the same schema object record after record. */
+    private boolean isEnvelope(Schema valueSchema) {
+        if (valueSchema != lastValueSchema) {
+            lastValueSchema = valueSchema;
+            lastWasEnvelope = DebeziumEnvelope.matches(valueSchema);
+        }
+        return lastWasEnvelope;
     }
 
     private RowChange fromEnvelope(SinkRecord record, TableId table, Struct envelope) {

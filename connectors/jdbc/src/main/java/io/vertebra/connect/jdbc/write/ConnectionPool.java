@@ -39,6 +39,8 @@ public final class ConnectionPool {
         hikari.setValidationTimeout(Math.min(5_000L, Math.max(250L, config.connectionTimeoutMs() / 2)));
         hikari.setInitializationFailTimeout(-1);
         hikari.setConnectionInitSql("SET TIME ZONE '" + config.dbZone().getId().replace("'", "''") + "'");
+        // commit the init SQL at once: left in the first transaction, a rollback of that batch would undo it
+        hikari.setIsolateInternalQueries(true);
         return new HikariDataSource(hikari);
     }
 }
