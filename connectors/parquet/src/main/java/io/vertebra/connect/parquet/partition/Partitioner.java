@@ -1,5 +1,8 @@
 package io.vertebra.connect.parquet.partition;
 
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -13,11 +16,11 @@ public interface Partitioner {
     /** The partitioner a configuration asks for. */
     static Partitioner create(
             PartitionerKind kind,
-            java.util.List<String> fields,
+            List<String> fields,
             String pathFormat,
             long durationMs,
-            java.util.Locale locale,
-            java.time.ZoneId zone,
+            Locale locale,
+            ZoneId zone,
             TimestampExtractor timestamps) {
         return switch (kind) {
             case DEFAULT -> new DefaultPartitioner();
