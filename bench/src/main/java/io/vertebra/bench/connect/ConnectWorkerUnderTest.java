@@ -175,8 +175,17 @@ final class ConnectWorkerUnderTest implements AutoCloseable {
         }
     }
 
+    /** SIGTERM first (a clean stop, which also writes a flight recording if one runs), SIGKILL if that hangs. */
     @Override
     public void close() {
-        process.close();
+        try {
+            if (process.isAlive()) {
+                process.terminate(Duration.ofSeconds(30));
+            }
+        } catch (RuntimeException e) {
+            // did not stop in time
+        } finally {
+            process.close();
+        }
     }
 }

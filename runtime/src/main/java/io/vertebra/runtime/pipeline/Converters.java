@@ -35,6 +35,9 @@ public record Converters(Converter key, Converter value, HeaderConverter header)
         Map<String, Object> config = settings(prefix, connector, worker);
         config.putIfAbsent("converter.type", isKey ? "key" : "value");
         c.configure(config, isKey);
+        if (c.getClass() == org.apache.kafka.connect.json.JsonConverter.class) {
+            return new JsonStringFastPath(c, config);
+        }
         return c;
     }
 

@@ -40,6 +40,7 @@ import org.apache.kafka.connect.connector.Connector;
 public final class ConnectService {
     private final WorkerContext ctx;
     private final String kafkaClusterId;
+    private final Map<PluginDesc, Set<String>> passwordKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ConnectService(WorkerContext ctx, String kafkaClusterId) {
         this.ctx = ctx;
@@ -95,12 +96,19 @@ public final class ConnectService {
         if (plugin.isEmpty()) {
             return raw;
         }
+        return SecretMasker.mask(raw, passwordKeys.computeIfAbsent(plugin.get(), ConnectService::passwordKeysOf));
+    }
+
+    private static Set<String> passwordKeysOf(PluginDesc plugin) {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugin.loader());
         try {
-            ConfigDef def =
-                    PluginRegistry.newInstance(plugin.get(), Connector.class).config();
-            return SecretMasker.mask(raw, SecretMasker.passwordKeys(def));
+            ConfigDef def = PluginRegistry.newInstance(plugin, Connector.class).config();
+            return SecretMasker.passwordKeys(def);
         } catch (RuntimeException | LinkageError e) {
-            return raw;
+            return Set.of();
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
         }
     }
 

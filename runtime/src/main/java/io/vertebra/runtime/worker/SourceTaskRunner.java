@@ -187,7 +187,7 @@ final class SourceTaskRunner extends TaskRunner {
         }
         String topic = record.topic();
         RecordHeaders headers = new RecordHeaders();
-        if (record.headers() != null) {
+        if (record.headers() != null && !record.headers().isEmpty()) {
             for (Header h : record.headers()) {
                 byte[] v = errors.execute(
                         Stage.HEADER_CONVERTER,
@@ -233,13 +233,15 @@ final class SourceTaskRunner extends TaskRunner {
 
     /** Writes the offsets of the acknowledged prefix of what was sent, then calls {@code SourceTask.commit()}. */
     private void commitOffsets(long timeoutMs) {
-        Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>();
+        Map<Map<String, ?>, Map<String, ?>> latest = new HashMap<>();
         while (!submitted.isEmpty() && submitted.peekFirst().acked) {
             Submitted s = submitted.pollFirst();
             if (s.partition != null && s.offset != null) {
-                offsets.put(copy(s.partition), copy(s.offset));
+                latest.put(s.partition, s.offset);
             }
         }
+        Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>();
+        latest.forEach((partition, offset) -> offsets.put(copy(partition), copy(offset)));
         if (!offsets.isEmpty()) {
             ctx.offsetStore().write(id.connector(), offsets, timeoutMs);
         }
