@@ -52,13 +52,17 @@ public class FileSinkTask extends SinkTask {
         format = config.format() == FileSinkConfig.Format.JSON ? new JsonFormat() : new LineFormat();
     }
 
-    /** Opens (and recovers) the file of each new partition and rewinds it to the file's last commit. */
+    /**
+     * Opens (and recovers) the file of each new partition and rewinds the partition to what the file holds: the
+     * offsets of a freshly opened file's last commit, or, for a file that stayed open for other partitions, the
+     * record after the last one written to it.
+     */
     @Override
     public void open(Collection<TopicPartition> partitions) {
         Map<TopicPartition, Long> rewind = new HashMap<>();
         for (TopicPartition partition : partitions) {
             OutputFile file = fileOf(partition);
-            Long next = file.recoveredOffsets().get(partition);
+            Long next = file.nextOffset(partition);
             if (next != null) {
                 rewind.put(partition, next);
             }

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * and that marker, the active file is shorter than the marker says, which recovery reads as "the roll happened".
  *
  * <p>Recovery when opening: bytes beyond the marker's size are cut off (they were never committed), and {@link
- * #recoveredOffsets()} tells the task where consumption resumes. Without a marker, new lines are appended to whatever
- * the file holds.
+ * #nextOffset} tells the task where consumption resumes. A file without a marker gets one before anything is
+ * written to it, saying that what it already holds (perhaps nothing) is committed.
  */
 final class OutputFile {
     private static final Logger log = LoggerFactory.getLogger(OutputFile.class);
@@ -34,7 +34,6 @@ final class OutputFile {
     private final Path marker;
     private final boolean fsync;
     private final Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
-    private final Map<TopicPartition, Long> recoveredOffsets;
     private final byte[] buffer;
     private final OutputStream stream = new OutputStream() {
         @Override
@@ -59,12 +58,11 @@ final class OutputFile {
 
     private int lastSequence;
 
-    private OutputFile(Path path, boolean fsync, int bufferBytes, Map<TopicPartition, Long> recovered) {
+    private OutputFile(Path path, boolean fsync, int bufferBytes) {
         this.path = path;
         this.marker = CommitMarker.pathFor(path);
         this.fsync = fsync;
         this.buffer = new byte[bufferBytes];
-        this.recoveredOffsets = recovered;
     }
 
     /** Opens (creating directories and the file as needed) and recovers the file at {@code path}. */
@@ -72,12 +70,13 @@ final class OutputFile {
         Files.createDirectories(path.toAbsolutePath().getParent());
         Path marker = CommitMarker.pathFor(path);
         CommitMarker.State state = CommitMarker.read(marker);
-        OutputFile file =
-                new OutputFile(path, fsync, bufferBytes, state == null ? Map.of() : Map.copyOf(state.nextOffsets()));
+        OutputFile file = new OutputFile(path, fsync, bufferBytes);
         file.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         long existing = file.channel.size();
         if (state == null) {
+            // a marker before the first byte is written: a crash before the first commit must cut off that byte
             file.size = existing;
+            CommitMarker.write(marker, new CommitMarker.State(existing, Map.of()));
         } else if (existing < state.size()) {
             // the file was rolled after the marker was written: the records it names are in the rolled file
             if (existing > 0) {
@@ -114,9 +113,12 @@ final class OutputFile {
         return path;
     }
 
-    /** Where consumption of each partition resumes according to the commit marker found when opening. */
-    Map<TopicPartition, Long> recoveredOffsets() {
-        return recoveredOffsets;
+    /**
+     * The offset of the record after the last one of {@code partition} in this file, null if it holds none: after
+     * opening, what the commit marker names.
+     */
+    Long nextOffset(TopicPartition partition) {
+        return nextOffsets.get(partition);
     }
 
     /** An output stream appending to this file (for generators); never closed by callers. */

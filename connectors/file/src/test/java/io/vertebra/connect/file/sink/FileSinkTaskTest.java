@@ -188,6 +188,23 @@ class FileSinkTaskTest {
     }
 
     @Test
+    void aCrashBeforeTheFirstCommitCutsOffEverythingWrittenSinceTheFileWasOpened() throws Exception {
+        Path out = dir.resolve("out.log");
+        Files.writeString(out, "written by someone before\n");
+        Map<String, String> props = props(FileSinkConfig.WRITE_BUFFER_BYTES, "1024");
+        SinkTaskHarness crashed = new SinkTaskHarness(props, Time.SYSTEM).open(TP);
+        crashed.put(lines(TP, "x", 0, 300)); // drained to the file, never committed: the worker dies here
+        assertTrue(Files.size(out) > 1024);
+
+        SinkTaskHarness restarted = new SinkTaskHarness(props, Time.SYSTEM).open(TP);
+        assertEquals(Map.of(), restarted.rewinds, "nothing committed: Connect's own offsets apply");
+        assertEquals("written by someone before\n", Files.readString(out));
+        restarted.put(lines(TP, "x", 0, 2));
+        restarted.task.stop();
+        assertEquals("written by someone before\n" + expectedLines("x", 0, 2), Files.readString(out));
+    }
+
+    @Test
     void aCrashBetweenRollingAndTheNewMarkerLosesAndRepeatsNothing() throws Exception {
         Path out = dir.resolve("out.log");
         SinkTaskHarness sink = new SinkTaskHarness(props(), Time.SYSTEM).open(TP);
