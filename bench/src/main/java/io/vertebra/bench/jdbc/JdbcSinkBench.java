@@ -34,8 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </ol>
  *
  * Each sink is timed from the connector's creation until its table holds the last record; then the table's final
- * state is checked. Prints records per second and the ratios. Options: {@code --records 1000000},
- * {@code --batch 5000}.
+ * state is checked. Prints records per second (the median over rounds) and the ratios. Options:
+ * {@code --records 1000000}, {@code --batch 5000}, {@code --rounds 1} (rounds alternate which sink goes first).
  */
 public final class JdbcSinkBench {
     private static final String DEBEZIUM = "io.debezium.connector.jdbc.JdbcSinkConnector";
@@ -47,6 +47,7 @@ public final class JdbcSinkBench {
     public static void main(String[] args) throws Exception {
         int records = option(args, "--records", Integer.getInteger("bench.records", 1_000_000));
         int batch = option(args, "--batch", Integer.getInteger("bench.batch", 5_000));
+        int rounds = option(args, "--rounds", 1);
         int keys = records / 2;
         Path root = ProjectLayout.root();
         Path vertebraPlugin = root.resolve("plugins/vertebra-jdbc");
@@ -60,10 +61,11 @@ public final class JdbcSinkBench {
 
         System.out.printf(
                 Locale.ROOT,
-                "JDBC sink benchmark: %,d records (%,d keys, upsert), 1 partition, 1 task, batch %,d%n",
+                "JDBC sink benchmark: %,d records (%,d keys, upsert), 1 partition, 1 task, batch %,d, %d round(s)%n",
                 records,
                 keys,
-                batch);
+                batch,
+                rounds);
         try (PrivatePostgres pg = PrivatePostgres.start(
                         PrivatePostgres.binaries()
                                 .orElseThrow(
@@ -75,16 +77,43 @@ public final class JdbcSinkBench {
             System.out.printf(Locale.ROOT, "  produced in %.1f s%n", (System.nanoTime() - produceStart) / 1e9);
 
             double copy = CopyBaseline.run(pg.jdbcUrl(), "bench_copy", records);
-            Map<String, Double> results = new LinkedHashMap<>();
+            String debezium = "Debezium JDBC sink 3.6.0";
+            String vertebra = "Vertebra JDBC sink";
+            Map<String, List<Double>> rates = new LinkedHashMap<>();
+            rates.put(debezium, new ArrayList<>());
+            rates.put(vertebra, new ArrayList<>());
+            String runtimeName;
             try (KafkaConnectRuntime connect =
                     new KafkaConnectRuntime(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "1g")) {
-                results.put(
-                        "Debezium JDBC sink 3.6.0 (" + connect.name() + ")",
-                        runSink(connect, pg, "debezium", debeziumConfig(pg, batch), records, keys));
-                results.put(
-                        "Vertebra JDBC sink (" + connect.name() + ")",
-                        runSink(connect, pg, "vertebra", vertebraConfig(pg, batch), records, keys));
+                runtimeName = connect.name();
+                for (int round = 1; round <= rounds; round++) {
+                    // alternate who goes first, so a change in machine load hits both alike
+                    boolean debeziumFirst = round % 2 == 1;
+                    for (int turn = 0; turn < 2; turn++) {
+                        if (debeziumFirst == (turn == 0)) {
+                            rates.get(debezium)
+                                    .add(runSink(
+                                            connect,
+                                            pg,
+                                            "debezium_r" + round,
+                                            debeziumConfig(pg, batch, "bench_debezium_r" + round),
+                                            records,
+                                            keys));
+                        } else {
+                            rates.get(vertebra)
+                                    .add(runSink(
+                                            connect,
+                                            pg,
+                                            "vertebra_r" + round,
+                                            vertebraConfig(pg, batch, "bench_vertebra_r" + round),
+                                            records,
+                                            keys));
+                        }
+                    }
+                }
             }
+            Map<String, Double> results = new LinkedHashMap<>();
+            rates.forEach((name, list) -> results.put(name + " (" + runtimeName + ")", median(list)));
             report(copy, results);
         } finally {
             deleteRecursively(dir);
@@ -105,24 +134,24 @@ public final class JdbcSinkBench {
         return config;
     }
 
-    static Map<String, String> debeziumConfig(PrivatePostgres pg, int batch) {
+    static Map<String, String> debeziumConfig(PrivatePostgres pg, int batch, String table) {
         Map<String, String> config = common(pg, batch);
         config.put("connector.class", DEBEZIUM);
         config.put("connection.username", pg.user());
         config.put("connection.password", "");
         config.put("primary.key.mode", "record_key");
         config.put("schema.evolution", "basic");
-        config.put("collection.name.format", "bench_debezium");
+        config.put("collection.name.format", table);
         return config;
     }
 
-    static Map<String, String> vertebraConfig(PrivatePostgres pg, int batch) {
+    static Map<String, String> vertebraConfig(PrivatePostgres pg, int batch, String table) {
         Map<String, String> config = common(pg, batch);
         config.put("connector.class", VERTEBRA);
         config.put("pk.mode", "record_key");
         config.put("auto.create", "true");
         config.put("auto.evolve", "true");
-        config.put("table.name.format", "bench_vertebra");
+        config.put("table.name.format", table);
         return config;
     }
 
@@ -207,6 +236,12 @@ public final class JdbcSinkBench {
                     rate / debezium,
                     100 * rate / copy);
         }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static int option(String[] args, String name, int fallback) {

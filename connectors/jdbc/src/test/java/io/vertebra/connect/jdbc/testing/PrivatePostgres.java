@@ -40,6 +40,8 @@ public final class PrivatePostgres implements AutoCloseable {
     private final int port;
     private final boolean asPostgresUser;
     private boolean running;
+    /** Stops a server the caller forgot to close when the JVM exits normally (not after SIGKILL of the JVM). */
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "private-postgres-shutdown");
 
     private PrivatePostgres(Path binDir, Path baseDir, int port, boolean asPostgresUser) {
         this.binDir = binDir;
@@ -105,6 +107,7 @@ public final class PrivatePostgres implements AutoCloseable {
         try {
             pg.initdb(settings);
             pg.start();
+            Runtime.getRuntime().addShutdownHook(pg.shutdownHook);
             return pg;
         } catch (RuntimeException e) {
             pg.close();
@@ -250,9 +253,22 @@ public final class PrivatePostgres implements AutoCloseable {
         return baseDir.resolve("postgres.log");
     }
 
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException ignored) {
+            // the JVM is exiting
+        }
+    }
+
     /** Stops the server immediately and deletes its directory. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNotRegistered) {
+            // nothing to remove
+        }
         try {
             if (running) {
                 run(
