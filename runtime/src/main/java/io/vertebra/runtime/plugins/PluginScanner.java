@@ -115,18 +115,33 @@ final class PluginScanner {
                 urls.add(jar.toUri().toURL());
             }
             PluginClassLoader loader = new PluginClassLoader(entry, urls, host);
+            // a plugin that declares its connectors in META-INF/services manifests (KIP-898) is taken at its word;
+            // one that does not is scanned class by class (slow for big plugins, as in Kafka Connect)
             Set<String> candidates = new LinkedHashSet<>();
+            boolean declaresConnectors = false;
             for (Path jar : jars) {
-                candidates.addAll(classNames(jar));
+                candidates.addAll(serviceClassNames(jar));
+                declaresConnectors |= declaresConnectors(jar);
             }
-            if (Files.isDirectory(root)) {
-                candidates.addAll(looseClassNames(root));
+            boolean scanned = !declaresConnectors;
+            if (scanned) {
+                for (Path jar : jars) {
+                    candidates.addAll(classNames(jar));
+                }
+                if (Files.isDirectory(root)) {
+                    candidates.addAll(looseClassNames(root));
+                }
             }
             List<PluginDesc> found = new ArrayList<>();
             for (String name : candidates) {
                 describe(name, loader, entry, found);
             }
-            log.info("plugin {}: {} plugin classes in {} jars", entry, found.size(), jars.size());
+            log.info(
+                    "plugin {}: {} plugin classes in {} jars (found by {})",
+                    entry,
+                    found.size(),
+                    jars.size(),
+                    scanned ? "scanning classes" : "service manifests");
             return found;
         } catch (IOException | RuntimeException e) {
             log.warn("skipping plugin {}: {}", entry, e.toString());
@@ -178,7 +193,18 @@ final class PluginScanner {
         }
     }
 
-    private static Set<String> classNames(Path jar) throws IOException {
+    private static boolean declaresConnectors(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.getEntry("META-INF/services/"
+                                    + PluginType.SOURCE.superType().getName())
+                            != null
+                    || file.getEntry("META-INF/services/"
+                                    + PluginType.SINK.superType().getName())
+                            != null;
+        }
+    }
+
+    private static Set<String> serviceClassNames(Path jar) throws IOException {
         Set<String> names = new LinkedHashSet<>();
         try (JarFile file = new JarFile(jar.toFile())) {
             for (PluginType type : PluginType.values()) {
@@ -190,6 +216,13 @@ final class PluginScanner {
                     }
                 }
             }
+        }
+        return names;
+    }
+
+    private static Set<String> classNames(Path jar) throws IOException {
+        Set<String> names = new LinkedHashSet<>();
+        try (JarFile file = new JarFile(jar.toFile())) {
             Enumeration<? extends ZipEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
                 String entry = entries.nextElement().getName();
