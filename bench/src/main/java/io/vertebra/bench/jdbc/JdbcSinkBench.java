@@ -28,8 +28,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <ol>
  *   <li>the Debezium JDBC sink 3.6.0.Final in Apache Kafka Connect 4.3.1,
- *   <li>Vertebra's JDBC sink in the same Kafka Connect worker (and, once Vertebra's runtime runs sinks, in a
- *       Vertebra node: add a {@link SinkRuntime}),
+ *   <li>Vertebra's JDBC sink in the same Kafka Connect worker, and in a Vertebra node (pure-worker mode) when
+ *       the node is built ({@code --node 0} leaves it out),
  *   <li>a plain {@code COPY} of as many rows straight from this JVM (the ceiling).
  * </ol>
  *
@@ -114,6 +114,28 @@ public final class JdbcSinkBench {
             }
             Map<String, Double> results = new LinkedHashMap<>();
             rates.forEach((name, list) -> results.put(name + " (" + runtimeName + ")", median(list)));
+            if (Files.isRegularFile(VertebraNodeRuntime.jar()) && option(args, "--node", 1) == 1) {
+                try (VertebraNodeRuntime node = VertebraNodeRuntime.start(
+                        dir.resolve("vertebra"), kafka.bootstrapServers(), pluginPath, "1g")) {
+                    List<Double> nodeRates = new ArrayList<>();
+                    for (int round = 1; round <= rounds; round++) {
+                        nodeRates.add(runSink(
+                                node,
+                                pg,
+                                "node_r" + round,
+                                vertebraConfig(pg, batch, "bench_node_r" + round),
+                                records,
+                                keys));
+                    }
+                    results.put(vertebra + " (" + node.name() + ")", median(nodeRates));
+                } catch (RuntimeException e) {
+                    // the node is young: report what it did instead of losing the Kafka Connect numbers
+                    System.out.println("  Vertebra node: not measured: " + e.getMessage());
+                }
+            } else {
+                System.out.println(
+                        "  Vertebra node: not measured (build it: ./mvnw -B -q -pl node install" + " -DskipTests)");
+            }
             report(copy, results);
         } finally {
             deleteRecursively(dir);
@@ -177,12 +199,7 @@ public final class JdbcSinkBench {
 
     /** Deploys a sink, waits until its table holds the last record, checks the final state; returns records/s. */
     private static double runSink(
-            KafkaConnectRuntime runtime,
-            PrivatePostgres pg,
-            String name,
-            Map<String, String> config,
-            int records,
-            int keys)
+            SinkRuntime runtime, PrivatePostgres pg, String name, Map<String, String> config, int records, int keys)
             throws InterruptedException {
         String table = "bench_" + name;
         long lastId = (records - 1) % keys;
@@ -222,6 +239,7 @@ public final class JdbcSinkBench {
     }
 
     private static void report(double copy, Map<String, Double> results) {
+        // the first entry is Debezium, the yardstick
         List<String> names = new ArrayList<>(results.keySet());
         double debezium = results.get(names.get(0));
         System.out.println();

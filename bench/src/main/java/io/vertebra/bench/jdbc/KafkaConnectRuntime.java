@@ -34,7 +34,8 @@ final class KafkaConnectRuntime implements SinkRuntime {
         worker.delete("/connectors/" + connector);
     }
 
-    String status(String connector) {
+    @Override
+    public String status(String connector) {
         return worker.status(connector);
     }
 

@@ -17,6 +17,9 @@ interface SinkRuntime extends AutoCloseable {
     /** Deletes a connector. */
     void remove(String connector);
 
+    /** The body of {@code GET /connectors/{name}/status}, or the empty string while there is none. */
+    String status(String connector);
+
     @Override
     void close();
 }
