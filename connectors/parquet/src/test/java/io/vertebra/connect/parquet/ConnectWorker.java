@@ -139,6 +139,15 @@ final class ConnectWorker implements AutoCloseable {
         }
     }
 
+    void deleteConnector(String name) {
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(uri("/connectors/" + name)).DELETE());
+        if (response.statusCode() != 204) {
+            throw new IllegalStateException(
+                    "DELETE connector answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + restPort + path);
     }

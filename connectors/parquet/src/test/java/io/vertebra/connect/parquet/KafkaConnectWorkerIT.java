@@ -45,14 +45,20 @@ class KafkaConnectWorkerIT {
     static Path work;
 
     private static KafkaBroker kafka;
+    /** One worker for all tests (the crash test kills and restarts it): each worker start costs many seconds. */
+    private static ConnectWorker worker;
 
     @BeforeAll
-    static void startKafka() {
+    static void startKafkaAndWorker() throws IOException {
         kafka = KafkaBroker.start(work.resolve("kafka"));
+        worker = ConnectWorker.start(work.resolve("connect"), "parquet-it", kafka.bootstrapServers(), PLUGIN_DIR);
     }
 
     @AfterAll
-    static void stopKafka() {
+    static void stopWorkerAndKafka() {
+        if (worker != null) {
+            worker.close();
+        }
         if (kafka != null) {
             kafka.close();
         }
@@ -79,46 +85,44 @@ class KafkaConnectWorkerIT {
         createTopic(topic, 2);
         produceOrders(topic, 0, 20_000);
         Path lake = work.resolve("lake-orders");
-        try (ConnectWorker worker = ConnectWorker.start(
-                work.resolve("connect-orders"), "orders-cluster", kafka.bootstrapServers(), PLUGIN_DIR)) {
-            JsonNode plugins = worker.getJson("/connector-plugins");
-            assertTrue(plugins.toString().contains(ParquetSinkConnector.class.getName()), plugins.toString());
+        JsonNode plugins = worker.getJson("/connector-plugins");
+        assertTrue(plugins.toString().contains(ParquetSinkConnector.class.getName()), plugins.toString());
 
-            worker.putConnector("orders-lake", connectorConfig(topic, lake, "1000"));
-            awaitRows(lake, 20_000, Duration.ofSeconds(120));
-            JsonNode status = worker.getJson("/connectors/orders-lake/status");
-            assertEquals("RUNNING", status.path("connector").path("state").asText(), status.toString());
-            assertEquals(2, status.path("tasks").size(), status.toString());
-            for (JsonNode task : status.path("tasks")) {
-                assertEquals("RUNNING", task.path("state").asText(), status.toString());
-            }
-
-            // an unreachable store: retried with backoff, then the task fails naming the store and the cause
-            String unreachable = "hdfs://127.0.0.1:" + io.vertebra.testkit.Ports.free() + "/lake";
-            Map<String, String> broken = connectorConfig(topic, lake, "1000");
-            broken.put("tasks.max", "1");
-            broken.put("store.url", unreachable);
-            broken.put("store.retries", "1");
-            broken.put("retry.backoff.ms", "200");
-            broken.put("ipc.client.connect.max.retries", "0");
-            worker.putConnector("unreachable-lake", broken);
-            Awaitility.await("the task fails")
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(250))
-                    .until(() -> worker.getJson("/connectors/unreachable-lake/status")
-                            .path("tasks")
-                            .path(0)
-                            .path("state")
-                            .asText()
-                            .equals("FAILED"));
-            String trace = worker.getJson("/connectors/unreachable-lake/status")
-                    .path("tasks")
-                    .path(0)
-                    .path("trace")
-                    .asText();
-            assertTrue(trace.contains("cannot write orders-") && trace.contains(unreachable), trace);
-            assertTrue(trace.contains("Connection refused"), trace);
+        worker.putConnector("orders-lake", connectorConfig(topic, lake, "1000"));
+        awaitCommittedFiles(lake, 20, Duration.ofSeconds(120)); // 2 partitions x 10,000 records / 1,000
+        JsonNode status = worker.getJson("/connectors/orders-lake/status");
+        assertEquals("RUNNING", status.path("connector").path("state").asText(), status.toString());
+        assertEquals(2, status.path("tasks").size(), status.toString());
+        for (JsonNode task : status.path("tasks")) {
+            assertEquals("RUNNING", task.path("state").asText(), status.toString());
         }
+
+        // an unreachable store: retried with backoff, then the task fails naming the store and the cause
+        String unreachable = "hdfs://127.0.0.1:" + io.vertebra.testkit.Ports.free() + "/lake";
+        Map<String, String> broken = connectorConfig(topic, lake, "1000");
+        broken.put("tasks.max", "1");
+        broken.put("store.url", unreachable);
+        broken.put("store.retries", "1");
+        broken.put("retry.backoff.ms", "200");
+        broken.put("ipc.client.connect.max.retries", "0");
+        worker.putConnector("unreachable-lake", broken);
+        Awaitility.await("the task fails")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> worker.getJson("/connectors/unreachable-lake/status")
+                        .path("tasks")
+                        .path(0)
+                        .path("state")
+                        .asText()
+                        .equals("FAILED"));
+        String trace = worker.getJson("/connectors/unreachable-lake/status")
+                .path("tasks")
+                .path(0)
+                .path("trace")
+                .asText();
+        assertTrue(trace.contains("cannot write orders-") && trace.contains(unreachable), trace);
+        assertTrue(trace.contains("Connection refused"), trace);
+        worker.deleteConnector("unreachable-lake");
 
         LakeContents contents = LakeContents.readLocal(lake);
         assertEquals(
@@ -146,24 +150,22 @@ class KafkaConnectWorkerIT {
         createTopic(topic, 2);
         produceOrders(topic, 0, records);
         Path lake = work.resolve("lake-crash");
-        try (ConnectWorker worker = ConnectWorker.start(
-                work.resolve("connect-crash"), "crash-cluster", kafka.bootstrapServers(), PLUGIN_DIR)) {
-            worker.putConnector("crash-lake", connectorConfig(topic, lake, "500"));
-            Awaitility.await("the sink has published part of the topic")
-                    .atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> committedFiles(lake) >= 8);
-            worker.process().kill(); // SIGKILL: no shutdown hook, no close(), no flush
-            int filesAtKill = committedFiles(lake);
-            long tempFilesAtKill = hiddenTempFiles(lake);
-            System.out.printf(
-                    "SIGKILL with %d published files and %d temporary files in the lake%n",
-                    filesAtKill, tempFilesAtKill);
-            assertTrue(filesAtKill < records / 500, "killed before the sink finished (" + filesAtKill + " files)");
+        worker.putConnector("crash-lake", connectorConfig(topic, lake, "500"));
+        Awaitility.await("the sink has published part of the topic")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> committedFiles(lake) >= 8);
+        worker.process().kill(); // SIGKILL: no shutdown hook, no close(), no flush
+        int filesAtKill = committedFiles(lake);
+        long tempFilesAtKill = hiddenTempFiles(lake);
+        System.out.printf(
+                "SIGKILL with %d published files and %d temporary files in the lake%n", filesAtKill, tempFilesAtKill);
+        assertTrue(filesAtKill < records / 500, "killed before the sink finished (" + filesAtKill + " files)");
 
-            worker.start(); // same worker config: the connector comes back from the config topic
-            awaitRows(lake, records, Duration.ofSeconds(180));
-        }
+        worker.start(); // same worker config: the connector comes back from the config topic
+        awaitCommittedFiles(lake, records / 500, Duration.ofSeconds(180));
+        // the sink's committed offsets reach the end of both partitions: nothing more can be written
+        awaitGroupOffsets("connect-crash-lake", topic, records / 2);
         LakeContents contents = LakeContents.readLocal(lake);
         assertEquals(List.of(), contents.otherFiles, "no temporary file is left");
         List<Long> ids = contents.ids().stream().sorted().toList();
@@ -236,12 +238,38 @@ class KafkaConnectWorkerIT {
         }
     }
 
-    private static void awaitRows(Path lake, int rows, Duration timeout) {
-        Awaitility.await("the lake holds " + rows + " rows")
+    private static void awaitGroupOffsets(String group, String topic, long offsetPerPartition) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> expected =
+                Map.of(
+                        new org.apache.kafka.common.TopicPartition(topic, 0),
+                        new org.apache.kafka.clients.consumer.OffsetAndMetadata(offsetPerPartition),
+                        new org.apache.kafka.common.TopicPartition(topic, 1),
+                        new org.apache.kafka.clients.consumer.OffsetAndMetadata(offsetPerPartition));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            Awaitility.await("group " + group + " committed the end of " + topic)
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() ->
+                            admin
+                                    .listConsumerGroupOffsets(group)
+                                    .partitionsToOffsetAndMetadata()
+                                    .get()
+                                    .entrySet()
+                                    .stream()
+                                    .collect(java.util.stream.Collectors.toMap(
+                                            Map.Entry::getKey,
+                                            e -> new org.apache.kafka.clients.consumer.OffsetAndMetadata(
+                                                    e.getValue().offset())))
+                                    .equals(expected));
+        }
+    }
+
+    /** Waits until the lake holds at least {@code files} published files (cheap: names only, nothing read). */
+    private static void awaitCommittedFiles(Path lake, int files, Duration timeout) {
+        Awaitility.await("the lake holds " + files + " published files")
                 .atMost(timeout)
-                .pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions()
-                .until(() -> LakeContents.readLocal(lake).rowCount() >= rows);
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> committedFiles(lake) >= files);
     }
 
     private static void assertOrderEquals(Struct expected, Group row) {
