@@ -53,6 +53,9 @@ public final class Node implements AutoCloseable {
         }
         // on the embedded log the worker connects in the background (the log may still be electing leaders);
         // as a pure worker, a Kafka cluster that cannot be reached fails the start with a clear message
+        if (!config.workerEnabled()) {
+            return;
+        }
         worker = config.embeddedLog()
                 ? ConnectRuntime.startInBackground(workerConfig())
                 : ConnectRuntime.start(workerConfig());
@@ -101,7 +104,7 @@ public final class Node implements AutoCloseable {
     }
 
     public int restPort() {
-        return worker.restPort();
+        return worker == null ? -1 : worker.restPort();
     }
 
     public Path dataDir() {
@@ -110,8 +113,9 @@ public final class Node implements AutoCloseable {
 
     public String readyLine() {
         String kafka = broker == null ? "external " + config.bootstrapServers() : config.host() + ":" + broker.port();
-        return "vertebra ready: node.id=" + config.nodeId() + " kafka=" + kafka + " rest=http://" + config.host() + ":"
-                + worker.restPort() + " data.dir="
+        return "vertebra ready: node.id=" + config.nodeId() + " kafka=" + kafka
+                + (worker == null ? " rest=disabled" : " rest=http://" + config.host() + ":" + worker.restPort())
+                + " data.dir="
                 + config.dataDir().toAbsolutePath().normalize();
     }
 

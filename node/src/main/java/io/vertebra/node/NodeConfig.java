@@ -35,6 +35,7 @@ public final class NodeConfig extends AbstractConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String PLUGIN_PATH = "plugin.path";
     public static final String GROUP_ID = "group.id";
+    public static final String WORKER_ENABLED = "worker.enabled";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "This node's id, unique in its cluster.")
@@ -95,7 +96,14 @@ public final class NodeConfig extends AbstractConfig {
                     Type.STRING,
                     "vertebra",
                     Importance.MEDIUM,
-                    "Connect cluster id: workers with the same group id on the same log form one Connect cluster.");
+                    "Connect cluster id: workers with the same group id on the same log form one Connect cluster.")
+            .define(
+                    WORKER_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
+                    "Run the Connect worker and its REST API on this node. false: a broker-only node (the REST"
+                            + " port then serves nothing).");
 
     private final Map<String, String> all;
 
@@ -176,6 +184,10 @@ public final class NodeConfig extends AbstractConfig {
 
     public String pluginPath() {
         return getString(PLUGIN_PATH);
+    }
+
+    public boolean workerEnabled() {
+        return getBoolean(WORKER_ENABLED);
     }
 
     public String groupId() {

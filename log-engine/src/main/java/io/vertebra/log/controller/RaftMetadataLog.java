@@ -53,7 +53,15 @@ public final class RaftMetadataLog implements MetadataLog {
     private final long electionTimeoutMinMs;
     private MetadataStateMachine stateMachine;
     private RaftServer server;
-    private RaftClient client;
+    private volatile RaftClient client;
+    private volatile RaftClient heartbeatClient;
+    private volatile boolean closing;
+    private final java.util.concurrent.ExecutorService appender =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "metadata-append");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile MetadataListener listener;
 
     /**
@@ -149,14 +157,23 @@ public final class RaftMetadataLog implements MetadataLog {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
-        client = RaftClient.newBuilder()
-                .setProperties(props)
+        client = newClient(100);
+        heartbeatClient = newClient(2);
+        log.info("metadata Raft member {} started at {} (cluster {})", nodeId, voters.get(nodeId), voters);
+    }
+
+    /**
+     * A Raft client routed to the leader. Appends use the blocking API from their own threads and heartbeats the
+     * unordered one: the ordered async API stalls every later request once one fails during a leader change.
+     */
+    private RaftClient newClient(int retries) {
+        return RaftClient.newBuilder()
+                .setProperties(properties())
                 .setRaftGroup(group())
                 .setClientId(ClientId.randomId())
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                        retries, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
-        log.info("metadata Raft member {} started at {} (cluster {})", nodeId, voters.get(nodeId), voters);
     }
 
     public void setSupervisor(ClusterSupervisor supervisor) {
@@ -169,7 +186,25 @@ public final class RaftMetadataLog implements MetadataLog {
         byte[] entry = new byte[json.length + 1];
         entry[0] = MetadataStateMachine.RECORDS;
         System.arraycopy(json, 0, entry, 1, json.length);
-        return client.async().send(Message.valueOf(ByteString.copyFrom(entry))).thenCompose(reply -> {
+        Message message = Message.valueOf(ByteString.copyFrom(entry));
+        CompletableFuture<org.apache.ratis.protocol.RaftClientReply> sent = new CompletableFuture<>();
+        try {
+            appender.execute(() -> {
+                try {
+                    sent.complete(client.io().send(message));
+                } catch (IOException | RuntimeException e) {
+                    if (!closing && isClosed(e)) {
+                        RaftClient broken = client;
+                        client = newClient(100);
+                        closeQuietly(broken);
+                    }
+                    sent.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            sent.completeExceptionally(new IOException("the metadata log is closed"));
+        }
+        return sent.thenCompose(reply -> {
             if (!reply.isSuccess()) {
                 Exception e = reply.getException();
                 return CompletableFuture.failedFuture(e != null ? e : new IOException("metadata append failed"));
@@ -199,9 +234,31 @@ public final class RaftMetadataLog implements MetadataLog {
         return stateMachine == null ? -1 : stateMachine.leaderId();
     }
 
+    private static boolean isClosed(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException ignored) {
+            // replaced anyway
+        }
+    }
+
     @Override
     public void close() {
+        closing = true;
+        appender.shutdownNow();
         try {
+            if (heartbeatClient != null) {
+                heartbeatClient.close();
+            }
             if (client != null) {
                 client.close();
             }
