@@ -108,6 +108,9 @@ public class FileSinkTask extends SinkTask {
                 }
             }
             rollByTime(nowMs);
+            for (OutputFile open : files.values()) {
+                open.writeBuffered(); // visible to readers now, durable at the next commit
+            }
         } catch (IOException e) {
             throw new ConnectException(
                     "Writing to " + (file == null ? "the output file" : file.path()) + " failed: " + e, e);

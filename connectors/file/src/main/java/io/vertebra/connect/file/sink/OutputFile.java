@@ -196,6 +196,11 @@ final class OutputFile {
         }
     }
 
+    /** Writes what is buffered to the file (one write call), without forcing it to disk. */
+    void writeBuffered() throws IOException {
+        drain();
+    }
+
     private void drain() throws IOException {
         if (buffered > 0) {
             writeFully(ByteBuffer.wrap(buffer, 0, buffered));
