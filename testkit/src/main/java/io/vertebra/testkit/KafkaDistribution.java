@@ -58,7 +58,10 @@ public final class KafkaDistribution {
         throw new IllegalStateException("no " + artifactId + " jar in the Kafka distribution class path");
     }
 
-    /** A log4j2 configuration for child JVMs: everything at {@code level} to the console. */
+    /**
+     * A log4j2 configuration for child JVMs: everything at {@code level} to the console, except the broker's
+     * start-up announcement ("Kafka Server started"), which is always printed so callers can await it.
+     */
     public static Path log4jConfig(Path dir, String level) {
         Path file = dir.resolve("log4j2-" + level.toLowerCase() + ".properties");
         try {
@@ -75,6 +78,8 @@ public final class KafkaDistribution {
                             "appender.console.layout.pattern = [%d] %p %m (%c)%n",
                             "rootLogger.level = " + level,
                             "rootLogger.appenderRef.stdout.ref = STDOUT",
+                            "logger.started.name = kafka.server.KafkaRaftServer",
+                            "logger.started.level = INFO",
                             ""));
             return file;
         } catch (IOException e) {
