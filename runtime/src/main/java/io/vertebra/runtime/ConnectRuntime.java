@@ -49,6 +49,9 @@ public final class ConnectRuntime implements AutoCloseable {
     private String url;
     private volatile boolean ready;
     private volatile boolean closed;
+    private Plugins plugins;
+    private ConfigProviders providers;
+    private Path pluginWorkDir;
     private volatile ConnectService service;
 
     private ConnectRuntime() {}
@@ -104,7 +107,19 @@ public final class ConnectRuntime implements AutoCloseable {
         return runtime;
     }
 
+    /** The parts that need no Kafka: plugins, config providers and the REST server. Started once. */
     private void startRest(WorkerConfig config) {
+        List<Path> pluginPath = config.getList(WorkerConfig.PLUGIN_PATH).stream()
+                .filter(s -> !s.isBlank())
+                .map(s -> Path.of(s.trim()))
+                .toList();
+        try {
+            pluginWorkDir = Files.createTempDirectory("vertebra-plugins-");
+        } catch (java.io.IOException e) {
+            throw new ConnectException("cannot create a plugin work directory", e);
+        }
+        plugins = Plugins.start(pluginPath, pluginWorkDir, config.getLong(WorkerConfig.PLUGIN_SCAN_INTERVAL_MS));
+        providers = ConfigProviders.fromWorkerConfig(config, ConnectRuntime.class.getClassLoader());
         String host = config.getString(WorkerConfig.REST_HOST);
         int port = config.getInt(WorkerConfig.REST_PORT);
         rest = RestServer.start(
@@ -117,21 +132,6 @@ public final class ConnectRuntime implements AutoCloseable {
         if (closed) {
             return;
         }
-        List<Path> pluginPath = config.getList(WorkerConfig.PLUGIN_PATH).stream()
-                .filter(s -> !s.isBlank())
-                .map(s -> Path.of(s.trim()))
-                .toList();
-        Path workDir;
-        try {
-            workDir = Files.createTempDirectory("vertebra-plugins-");
-        } catch (java.io.IOException e) {
-            throw new ConnectException("cannot create a plugin work directory", e);
-        }
-        Plugins plugins = Plugins.start(pluginPath, workDir, config.getLong(WorkerConfig.PLUGIN_SCAN_INTERVAL_MS));
-        parts.add(plugins);
-        ConfigProviders providers = ConfigProviders.fromWorkerConfig(config, ConnectRuntime.class.getClassLoader());
-        parts.add(providers);
-
         Admin admin = Admin.create(config.clientConfig("admin"));
         parts.add(admin);
         String clusterId;
@@ -236,6 +236,20 @@ public final class ConnectRuntime implements AutoCloseable {
         }
         if (rest != null) {
             rest.close();
+        }
+        if (plugins != null) {
+            plugins.close();
+        }
+        if (providers != null) {
+            providers.close();
+        }
+        if (pluginWorkDir != null) {
+            try (java.util.stream.Stream<Path> files = Files.walk(pluginWorkDir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException | RuntimeException e) {
+                log.debug("cannot delete {}", pluginWorkDir, e);
+            }
         }
     }
 

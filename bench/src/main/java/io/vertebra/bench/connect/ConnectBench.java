@@ -27,7 +27,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class ConnectBench {
     private ConnectBench() {}
 
-    record Result(double sourceLinesPerSec, double sinkLinesPerSec) {}
+    /** Best wall-clock lines/s of each phase, and lines per CPU-second of the worker JVM (load skews it less). */
+    record Result(double sourceLinesPerSec, double sinkLinesPerSec, double sourcePerCpu, double sinkPerCpu) {}
 
     public static void main(String[] args) throws Exception {
         int lines = 1_000_000;
@@ -51,8 +52,8 @@ public final class ConnectBench {
                 "Connect benchmark: %,d lines of ~100 bytes (%,d bytes), JSON with schemas, %d rounds%n",
                 lines, Files.size(input), rounds);
         try (BenchKafka kafka = BenchKafka.start(dir.resolve("kafka"))) {
-            Result kc = new Result(Double.NaN, Double.NaN);
-            Result vb = new Result(Double.NaN, Double.NaN);
+            Result kc = new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            Result vb = new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             if (systems.contains("kafka-connect"))
                 try (ConnectWorkerUnderTest worker = ConnectWorkerUnderTest.kafkaConnect(
                         dir.resolve("kc"), kafka.bootstrapServers(), plugins.getParent(), "1g")) {
@@ -64,16 +65,19 @@ public final class ConnectBench {
                     vb = run(worker, kafka.bootstrapServers(), input, lines, "vb", rounds, dir);
                 }
             System.out.println();
-            System.out.printf("%-22s %15s %15s%n", "", "source lines/s", "sink lines/s");
-            System.out.printf(
-                    "%-22s %,15.0f %,15.0f%n", "Apache Kafka Connect", kc.sourceLinesPerSec, kc.sinkLinesPerSec);
-            System.out.printf("%-22s %,15.0f %,15.0f%n", "Vertebra", vb.sourceLinesPerSec, vb.sinkLinesPerSec);
-            System.out.printf(
-                    "%-22s %14.2fx %14.2fx%n",
-                    "ratio (Vertebra / AK)",
-                    vb.sourceLinesPerSec / kc.sourceLinesPerSec,
-                    vb.sinkLinesPerSec / kc.sinkLinesPerSec);
+            System.out.printf("%-24s %15s %15s %17s %17s%n", "", "source lines/s", "sink lines/s",
+                    "source lines/cpu-s", "sink lines/cpu-s");
+            print("Apache Kafka Connect 4.3", kc);
+            print("Vertebra", vb);
+            System.out.printf("%-24s %14.2fx %14.2fx %16.2fx %16.2fx%n", "ratio (Vertebra / AK)",
+                    vb.sourceLinesPerSec / kc.sourceLinesPerSec, vb.sinkLinesPerSec / kc.sinkLinesPerSec,
+                    vb.sourcePerCpu / kc.sourcePerCpu, vb.sinkPerCpu / kc.sinkPerCpu);
         }
+    }
+
+    private static void print(String name, Result r) {
+        System.out.printf("%-24s %,15.0f %,15.0f %,17.0f %,17.0f%n", name, r.sourceLinesPerSec, r.sinkLinesPerSec,
+                r.sourcePerCpu, r.sinkPerCpu);
     }
 
     private static void writeInput(Path input, int lines) throws Exception {
@@ -105,6 +109,8 @@ public final class ConnectBench {
             throws Exception {
         double bestSource = 0;
         double bestSink = 0;
+        double bestSourceCpu = 0;
+        double bestSinkCpu = 0;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             for (int round = 0; round < rounds; round++) {
                 String topic = "bench-" + tag + "-" + round;
@@ -112,6 +118,7 @@ public final class ConnectBench {
                         .all()
                         .get(30, TimeUnit.SECONDS);
                 long start = System.nanoTime();
+                double cpu = worker.cpuSeconds();
                 worker.create("""
                         {"name": "src-%s", "config": {"connector.class": "FileStreamSource", "tasks.max": "1",
                          "file": "%s", "topic": "%s"}}""".formatted(topic, input, topic));
@@ -120,9 +127,11 @@ public final class ConnectBench {
                     Thread.sleep(20);
                 }
                 double source = lines / ((System.nanoTime() - start) / 1e9);
+                double sourceCpu = lines / (worker.cpuSeconds() - cpu);
                 Path output = dir.resolve("out-" + topic + ".txt");
                 long expected = Files.size(input);
                 start = System.nanoTime();
+                cpu = worker.cpuSeconds();
                 worker.create("""
                         {"name": "snk-%s", "config": {"connector.class": "FileStreamSink", "tasks.max": "1",
                          "file": "%s", "topics": "%s"}}""".formatted(topic, output, topic));
@@ -130,16 +139,18 @@ public final class ConnectBench {
                     Thread.sleep(20);
                 }
                 double sink = lines / ((System.nanoTime() - start) / 1e9);
-                System.out.printf(
-                        "  %s round %d: source %,.0f lines/s, sink %,.0f lines/s%n",
-                        worker.name, round + 1, source, sink);
+                double sinkCpu = lines / (worker.cpuSeconds() - cpu);
+                System.out.printf("  %s round %d: source %,.0f lines/s (%,.0f per CPU-second), sink %,.0f lines/s"
+                        + " (%,.0f per CPU-second)%n", worker.name, round + 1, source, sourceCpu, sink, sinkCpu);
                 bestSource = Math.max(bestSource, source);
                 bestSink = Math.max(bestSink, sink);
+                bestSourceCpu = Math.max(bestSourceCpu, sourceCpu);
+                bestSinkCpu = Math.max(bestSinkCpu, sinkCpu);
                 worker.send("DELETE", "/connectors/src-" + topic, null);
                 worker.send("DELETE", "/connectors/snk-" + topic, null);
             }
         }
-        return new Result(bestSource, bestSink);
+        return new Result(bestSource, bestSink, bestSourceCpu, bestSinkCpu);
     }
 
     private static long endOffset(Admin admin, TopicPartition tp) {

@@ -160,6 +160,17 @@ final class ConnectWorkerUnderTest implements AutoCloseable {
         throw new IllegalStateException(name + " REST API did not come up:\n" + process.output());
     }
 
+    /** CPU time the worker's JVM has used so far (all its threads, user + system), from /proc; NaN elsewhere. */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, in clock ticks (USER_HZ)
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60));
         b.header("Content-Type", "application/json");

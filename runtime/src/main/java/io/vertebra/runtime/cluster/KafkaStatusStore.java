@@ -82,8 +82,12 @@ public final class KafkaStatusStore implements StatusStore {
     @Override
     public void resetTopics(String connector) {
         for (String topic : records.topics(connector)) {
-            write(StatusRecords.topicKey(connector, topic), null);
+            byte[] key = StatusRecords.topicKey(connector, topic);
+            records.apply(key, null);
+            topicLog.sendAndWait(key, null);
         }
+        // read back to the tombstones, so a lagging reader cannot re-add a topic after this returns
+        topicLog.awaitReadToEnd(30_000);
     }
 
     @Override

@@ -67,6 +67,7 @@ final class SinkTaskRunner extends TaskRunner {
     private long nextCommitMs;
     private long flushIntervalMs;
     private boolean commitRequested;
+    private ConsumerRecords<byte[], byte[]> lastPolled = ConsumerRecords.empty();
     private boolean pausedByWorker;
     private final Set<TopicPartition> pausedByTask = new HashSet<>();
 
@@ -197,6 +198,7 @@ final class SinkTaskRunner extends TaskRunner {
             deliver(List.of());
             return;
         }
+        lastPolled = polled;
         List<SinkRecord> batch = new ArrayList<>(polled.count());
         for (ConsumerRecord<byte[], byte[]> record : polled) {
             SinkRecord converted = convert(record);
@@ -409,6 +411,22 @@ final class SinkTaskRunner extends TaskRunner {
         }
     }
 
+    /** The consumed record a sink record came from (its bytes go to the dead letter queue), from the last poll. */
+    private ConsumerRecord<byte[], byte[]> original(SinkRecord record) {
+        String topic = record.originalTopic() != null ? record.originalTopic() : record.topic();
+        Integer partition =
+                record.originalKafkaPartition() != null ? record.originalKafkaPartition() : record.kafkaPartition();
+        long offset = record.originalKafkaOffset();
+        if (partition != null) {
+            for (ConsumerRecord<byte[], byte[]> r : lastPolled.records(new TopicPartition(topic, partition))) {
+                if (r.offset() == offset) {
+                    return r;
+                }
+            }
+        }
+        return new ConsumerRecord<>(topic, partition == null ? 0 : partition, offset, null, null);
+    }
+
     private final class Context implements SinkTaskContext {
         private final Map<String, String> config;
 
@@ -471,13 +489,7 @@ final class SinkTaskRunner extends TaskRunner {
         @Override
         public ErrantRecordReporter errantRecordReporter() {
             return (record, error) -> {
-                ConsumerRecord<byte[], byte[]> original = new ConsumerRecord<>(
-                        record.topic(),
-                        record.kafkaPartition() == null ? 0 : record.kafkaPartition(),
-                        record.kafkaOffset(),
-                        null,
-                        null);
-                errors.report(Stage.TASK_PUT, task.getClass(), original, error);
+                errors.report(Stage.TASK_PUT, task.getClass(), original(record), error);
                 Future<Void> done = CompletableFuture.completedFuture(null);
                 return done;
             };

@@ -206,6 +206,36 @@ class FilePipelineIT {
         rest.delete("/connectors/strict");
     }
 
+    @Test
+    void configProviderPlaceholdersAreResolvedForTasksButNeverStoredOrShownResolved() throws Exception {
+        Path input = dir.resolve("provided-in.txt");
+        Files.write(input, List.of("one", "two", "three"));
+        Path secrets = dir.resolve("secrets.properties");
+        Files.writeString(secrets, "input=" + input + "\ntopic=provided-topic\n");
+        String fileRef = "${file:" + secrets + ":input}";
+        String topicRef = "${file:" + secrets + ":topic}";
+        Rest.Answer created = rest.json("POST", "/connectors", """
+                {"name": "provided", "config": {"connector.class": "FileStreamSource",
+                  "file": "%s", "topic": "%s",
+                  "value.converter": "org.apache.kafka.connect.storage.StringConverter"}}""".formatted(fileRef, topicRef));
+        assertEquals(201, created.status(), created.body());
+        assertEquals(
+                fileRef,
+                rest.get("/connectors/provided/config").json().get("file").asText());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> rest.get("/connectors/provided/tasks").json().size() == 1);
+        JsonNode task = rest.get("/connectors/provided/tasks").json().get(0).get("config");
+        assertEquals(fileRef, task.get("file").asText(), "task configs keep the placeholder: " + task);
+        assertEquals(topicRef, task.get("topic").asText());
+        List<ConsumerRecord<byte[], byte[]>> records = consume("provided-topic", 3);
+        assertEquals(
+                List.of("one", "two", "three"),
+                records.stream()
+                        .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                        .toList());
+        rest.delete("/connectors/provided");
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
         var h = r.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

@@ -69,7 +69,7 @@ class RestCompatibilityIT {
         Rest.Answer create = rest.json("POST", "/connectors", "{\"name\": \"tf\", \"config\": " + config + "}");
         assertEquals(201, create.status(), create.body());
         assertEquals("tf", create.json().at("/config/name").asText());
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> rest.get("/connectors/tf").status() == 200);
         JsonNode info = rest.get("/connectors/tf").json();
         assertEquals("tf", info.get("name").asText());
@@ -110,7 +110,7 @@ class RestCompatibilityIT {
                 "/connectors/",
                 "{\"name\": \"kc\", \"initial_state\": \"PAUSED\", \"config\": " + sourceConfig("kc") + "}");
         assertEquals(201, created.status(), created.body());
-        await().atMost(Duration.ofSeconds(15))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> rest.get("/connectors/kc/status")
                         .json()
                         .at("/connector/state")
@@ -166,9 +166,14 @@ class RestCompatibilityIT {
                 200,
                 rest.json("PUT", "/connectors/kc/config", Rest.JSON.writeValueAsString(cfg))
                         .status());
+        // KIP-477 PATCH: a null removes the key, the rest stays
+        Rest.Answer patchedConfig = rest.json("PATCH", "/connectors/kc/config", "{\"batch.size\": null}");
+        assertEquals(200, patchedConfig.status(), patchedConfig.body());
+        assertFalse(patchedConfig.json().get("config").has("batch.size"), patchedConfig.body());
+        assertFalse(rest.get("/connectors/kc/config").json().has("batch.size"));
 
         assertEquals(202, rest.json("PUT", "/connectors/kc/resume", null).status());
-        await().atMost(Duration.ofSeconds(15))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> rest.get("/connectors/kc/status")
                         .json()
                         .at("/tasks/0/state")
@@ -193,7 +198,7 @@ class RestCompatibilityIT {
                         "{\"offsets\": [{\"partition\": {\"filename\": \"x\"}, \"offset\": {\"position\": 0}}]}"),
                 400);
         assertEquals(204, rest.json("PUT", "/connectors/kc/stop", null).status());
-        await().atMost(Duration.ofSeconds(15))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> rest.get("/connectors/kc/status")
                         .json()
                         .at("/connector/state")
@@ -247,7 +252,7 @@ class RestCompatibilityIT {
                 {"name": "strimzi", "initial_state": "STOPPED", "config": {
                   "connector.class": "FileStreamSource", "tasks.max": 1, "file": "%s", "topic": "s"}}""".formatted(file);
         assertEquals(201, rest.json("POST", "/connectors", body).status());
-        await().atMost(Duration.ofSeconds(15))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> rest.get("/connectors/strimzi/status")
                         .json()
                         .at("/connector/state")
@@ -274,7 +279,7 @@ class RestCompatibilityIT {
                         "strimzi"),
                 echoed);
         assertEquals(202, rest.json("PUT", "/connectors/strimzi/resume", null).status());
-        await().atMost(Duration.ofSeconds(15))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> rest.get("/connectors/strimzi/status")
                         .json()
                         .at("/connector/state")
@@ -295,7 +300,7 @@ class RestCompatibilityIT {
                 201,
                 rest.json("POST", "/connectors", "{\"name\": \"ui\", \"config\": " + sourceConfig("ui") + "}")
                         .status());
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> rest.get("/connectors/ui/status")
                         .json()
                         .at("/tasks/0/state")
@@ -306,7 +311,7 @@ class RestCompatibilityIT {
         assertEquals("ui", ui.at("/info/name").asText());
         assertEquals("RUNNING", ui.at("/status/connector/state").asText());
         assertTrue(ui.at("/info/tasks/0/connector").isTextual());
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> rest.get("/connectors/ui/topics")
                                 .json()
                                 .at("/ui/topics")
