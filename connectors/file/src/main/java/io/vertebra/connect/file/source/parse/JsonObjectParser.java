@@ -9,25 +9,23 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.SchemaBuilderException;
 
 /**
  * A JSON object as a struct whose schema is inferred from the object itself: objects become optional structs (fields
  * in the order they appear), strings STRING, integers INT64, other numbers FLOAT64, booleans BOOLEAN, null an optional
  * STRING holding null, arrays an ARRAY of the elements' common schema. Arrays mixing integers and decimals become
  * FLOAT64 arrays; arrays mixing other kinds become arrays of the elements' JSON text. Every schema is optional, so a
- * field that is null in one event and set in the next keeps its type. Stateless apart from a reusable factory.
+ * field that is null in one event and set in the next keeps its type. Events of the same shape share one schema
+ * instance ({@link InferredSchemas}). Used by one task thread.
  */
 public final class JsonObjectParser implements EventParser {
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final Schema EMPTY_ARRAY =
-            SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).optional().build();
+    private final InferredSchemas schemas = new InferredSchemas();
 
     @Override
     public SchemaAndValue parse(String event) throws EventParseException {
@@ -72,23 +70,21 @@ public final class JsonObjectParser implements EventParser {
             throws IOException, EventParseException {
         List<String> names = new ArrayList<>();
         List<SchemaAndValue> values = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-            String name = parser.currentName();
-            if (!seen.add(name)) {
-                throw new EventParseException("has the field \"" + name + "\" twice");
-            }
-            names.add(name);
+            names.add(parser.currentName());
             values.add(readValue(parser, parser.nextToken()));
         }
-        SchemaBuilder builder = SchemaBuilder.struct().optional();
-        for (int i = 0; i < names.size(); i++) {
-            builder.field(names.get(i), values.get(i).schema());
+        List<Schema> fieldSchemas = new ArrayList<>(values.size());
+        values.forEach(v -> fieldSchemas.add(v.schema()));
+        Schema schema;
+        try {
+            schema = schemas.struct(names, fieldSchemas);
+        } catch (SchemaBuilderException e) { // the only way building fails: a field name used twice
+            throw new EventParseException("has a field twice: " + e.getMessage());
         }
-        Schema schema = builder.build();
         Struct struct = new Struct(schema);
         for (int i = 0; i < names.size(); i++) {
-            struct.put(names.get(i), values.get(i).value());
+            struct.put(schema.fields().get(i), values.get(i).value());
         }
         return new SchemaAndValue(schema, struct);
     }
@@ -117,7 +113,7 @@ public final class JsonObjectParser implements EventParser {
         List<Object> values = new ArrayList<>(elements.size());
         if (common == null) {
             elements.forEach(e -> values.add(null));
-            return new SchemaAndValue(EMPTY_ARRAY, values);
+            return new SchemaAndValue(schemas.arrayOf(Schema.OPTIONAL_STRING_SCHEMA), values);
         }
         if (same) {
             elements.forEach(e -> values.add(e.value()));
@@ -130,7 +126,7 @@ public final class JsonObjectParser implements EventParser {
                 values.add(element.value() == null ? null : toJsonText(element));
             }
         }
-        return new SchemaAndValue(SchemaBuilder.array(common).optional().build(), values);
+        return new SchemaAndValue(schemas.arrayOf(common), values);
     }
 
     private static String toJsonText(SchemaAndValue element) throws IOException {

@@ -1,6 +1,8 @@
 package io.vertebra.connect.file.source.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +41,16 @@ class JsonObjectParserTest {
         assertEquals(List.of("1", "\"a\"", "{\"k\":true}"), value.getArray("any"));
         assertEquals(List.of(), value.getArray("empty"));
         assertEquals(java.util.Arrays.asList(null, 1L), value.getArray("nulls"));
+    }
+
+    @Test
+    void eventsOfOneShapeShareOneSchemaInstance() throws Exception {
+        Schema first = parser.parse("{\"a\":1,\"b\":{\"c\":[\"x\"]}}").schema();
+        Schema second = parser.parse("{\"a\":2,\"b\":{\"c\":[]}}").schema();
+        Schema other = parser.parse("{\"b\":{\"c\":[\"x\"]},\"a\":1}").schema();
+        assertSame(first, second);
+        assertNotSame(first, other);
+        assertSame(first.field("b").schema(), other.field("b").schema());
     }
 
     @Test
