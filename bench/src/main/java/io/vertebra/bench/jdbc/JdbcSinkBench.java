@@ -115,8 +115,10 @@ public final class JdbcSinkBench {
             Map<String, Double> results = new LinkedHashMap<>();
             rates.forEach((name, list) -> results.put(name + " (" + runtimeName + ")", median(list)));
             if (Files.isRegularFile(VertebraNodeRuntime.jar()) && option(args, "--node", 1) == 1) {
+                // a copy, not a link: the node's plugin scanner does not follow symbolic links (yet)
+                Path nodePlugins = copyPlugin(vertebraPlugin, dir.resolve("node-plugin-path"));
                 try (VertebraNodeRuntime node = VertebraNodeRuntime.start(
-                        dir.resolve("vertebra"), kafka.bootstrapServers(), pluginPath, "1g")) {
+                        dir.resolve("vertebra"), kafka.bootstrapServers(), nodePlugins, "1g")) {
                     List<Double> nodeRates = new ArrayList<>();
                     for (int round = 1; round <= rounds; round++) {
                         nodeRates.add(runSink(
@@ -254,6 +256,17 @@ public final class JdbcSinkBench {
                     rate / debezium,
                     100 * rate / copy);
         }
+    }
+
+    /** Copies a plugin directory into {@code pluginPath}/<its name>; returns {@code pluginPath}. */
+    private static Path copyPlugin(Path plugin, Path pluginPath) throws java.io.IOException {
+        Path target = Files.createDirectories(pluginPath.resolve(plugin.getFileName()));
+        try (Stream<Path> jars = Files.list(plugin)) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, target.resolve(jar.getFileName()));
+            }
+        }
+        return pluginPath;
     }
 
     private static double median(List<Double> values) {
