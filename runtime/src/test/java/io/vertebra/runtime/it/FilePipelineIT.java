@@ -202,6 +202,20 @@ class FilePipelineIT {
                 .at("/tasks/0/trace")
                 .asText()
                 .contains("Tolerance exceeded"));
+        // a failed task is restarted on request (202 shows what restarts)
+        Rest.Answer restart = rest.json("POST", "/connectors/strict/restart?includeTasks=true&onlyFailed=true", null);
+        assertEquals(202, restart.status(), restart.body());
+        assertEquals("RESTARTING", restart.json().at("/tasks/0/state").asText());
+        assertEquals("RUNNING", restart.json().at("/connector/state").asText(), "only failed instances restart");
+        // tolerating errors now, the restarted task runs
+        Rest.Answer tolerant = rest.json("PATCH", "/connectors/strict/config", "{\"errors.tolerance\": \"all\"}");
+        assertEquals(200, tolerant.status(), tolerant.body());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> rest.get("/connectors/strict/status")
+                        .json()
+                        .at("/tasks/0/state")
+                        .asText()
+                        .equals("RUNNING"));
         rest.delete("/connectors/tolerant");
         rest.delete("/connectors/strict");
     }
