@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
@@ -70,6 +71,7 @@ final class FileTracker {
     private final Map<String, TrackedFile> files = new LinkedHashMap<>();
     private final Deque<Orphan> orphans = new ArrayDeque<>();
     private final Map<String, Long> heldSinceMs = new HashMap<>();
+    private final Set<Path> unreadable = new HashSet<>();
     private List<TrackedFile> fileList = List.of();
     private boolean firstScan = true;
 
@@ -213,9 +215,12 @@ final class FileTracker {
         } catch (NoSuchFileException e) {
             return null; // gone since it was listed
         } catch (IOException e) {
-            log.warn("Cannot open {}: {}", found.path(), e.toString());
+            if (unreadable.add(found.path())) { // once per file, not on every scan
+                log.warn("Cannot open {}: {}; skipping it until it can be read", found.path(), e.toString());
+            }
             return null;
         }
+        unreadable.remove(found.path());
         try {
             // the name may point to another file than the one listed (a rotation between listing and opening)
             String key = FileDiscovery.identityKey(

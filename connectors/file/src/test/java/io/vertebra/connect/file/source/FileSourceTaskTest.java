@@ -99,6 +99,22 @@ class FileSourceTaskTest {
     }
 
     @Test
+    void aDeletedFileIsReadToItsEndWhileItsWriterStillAppends() throws Exception {
+        Path file = dir.resolve("app.log");
+        try (SourceTaskHarness task = new SourceTaskHarness(props(
+                                FileSourceConfig.FILE_PATHS, file.toString(), FileSourceConfig.CLOSE_IDLE_MS, "5000"))
+                        .start();
+                FileOutputStream writer = new FileOutputStream(file.toFile(), true)) {
+            writer.write(lines("a", 0, 10).getBytes(StandardCharsets.UTF_8));
+            assertEquals(expected("a", 0, 10), task.values(10));
+            Files.delete(file);
+            task.assertNoMoreRecords(); // scans see it gone; it stays open
+            writer.write(lines("a", 10, 15).getBytes(StandardCharsets.UTF_8));
+            assertEquals(expected("a", 10, 15), task.values(5));
+        }
+    }
+
+    @Test
     void copytruncateRotationSendsEveryLineOnceWhenTheCopyIsWatched() throws Exception {
         Path live = dir.resolve("app.log");
         Path copy = dir.resolve("app.log.1");
