@@ -62,6 +62,7 @@ final class SinkTaskRunner extends TaskRunner {
     private final Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     private List<SinkRecord> retryBatch;
+    private Map<TopicPartition, OffsetAndMetadata> retryOffsets;
     private long retryAtMs;
     private long timeoutMs = -1;
     private long nextCommitMs;
@@ -175,7 +176,7 @@ final class SinkTaskRunner extends TaskRunner {
             pausedByWorker = false;
         }
         long now = System.currentTimeMillis();
-        if (commitRequested || now >= nextCommitMs) {
+        if ((commitRequested || now >= nextCommitMs) && retryBatch == null) {
             commit(false);
             commitRequested = false;
             nextCommitMs = now + flushIntervalMs;
@@ -185,7 +186,7 @@ final class SinkTaskRunner extends TaskRunner {
                 pollQuietly(Math.min(500, retryAtMs - now));
                 return;
             }
-            deliver(retryBatch);
+            deliver(retryBatch, retryOffsets);
             return;
         }
         ConsumerRecords<byte[], byte[]> polled;
@@ -195,7 +196,7 @@ final class SinkTaskRunner extends TaskRunner {
             return;
         }
         if (polled.isEmpty()) {
-            deliver(List.of());
+            deliver(List.of(), Map.of());
             return;
         }
         lastPolled = polled;
@@ -208,10 +209,13 @@ final class SinkTaskRunner extends TaskRunner {
                     batch.add(transformed);
                 }
             }
-            consumed.put(
-                    new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
         }
-        deliver(batch);
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (TopicPartition tp : polled.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> records = polled.records(tp);
+            next.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+        }
+        deliver(batch, next);
     }
 
     private void pollQuietly(long ms) {
@@ -268,13 +272,21 @@ final class SinkTaskRunner extends TaskRunner {
                 headers);
     }
 
-    private void deliver(List<SinkRecord> batch) {
+    /** put() the batch; only once it is accepted do its offsets become committable. */
+    private void deliver(List<SinkRecord> batch, Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
             task.put(batch);
             retryBatch = null;
+            retryOffsets = null;
+            offsets.forEach((tp, o) -> {
+                if (consumer.assignment().contains(tp)) {
+                    consumed.put(tp, o);
+                }
+            });
         } catch (RetriableException e) {
             log.warn("task {} put() asked to retry {} records: {}", id, batch.size(), e.getMessage());
             retryBatch = batch;
+            retryOffsets = offsets;
             retryAtMs = System.currentTimeMillis() + (timeoutMs > 0 ? timeoutMs : 1000);
             consumer.pause(consumer.assignment());
         }
