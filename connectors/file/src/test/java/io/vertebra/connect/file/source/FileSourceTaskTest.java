@@ -11,11 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +64,31 @@ class FileSourceTaskTest {
             append(file, " and done\nfour\n");
             assertEquals(List.of("three-partial and done", "four"), task.values(2));
         }
+    }
+
+    @Test
+    void stopOnAnotherThreadEndsAPollThatIsWaitingForData() throws Exception {
+        Path file = dir.resolve("idle.log");
+        append(file, "one\n");
+        Map<String, String> props = props(
+                FileSourceConfig.FILE_PATHS, file.toString(),
+                FileSourceConfig.POLL_INTERVAL_MS, "60000",
+                FileSourceConfig.SCAN_INTERVAL_MS, "3600000");
+        FileSourceTask task = new FileSourceTask();
+        task.initialize(new SourceTaskHarness(props).context());
+        task.start(props);
+        assertEquals(1, task.poll().size());
+        CompletableFuture<List<SourceRecord>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return task.poll(); // nothing to read: waits up to a minute
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Awaitility.await().during(Duration.ofMillis(200)).until(() -> !waiting.isDone());
+        task.stop();
+        assertEquals(null, waiting.get(5, TimeUnit.SECONDS));
+        assertEquals(null, task.poll(), "a stopped task returns nothing");
     }
 
     @Test

@@ -42,7 +42,14 @@ final class SourceTaskHarness implements AutoCloseable {
 
     SourceTaskHarness start() {
         task = new FileSourceTask();
-        task.initialize(new SourceTaskContext() {
+        task.initialize(context());
+        task.start(props);
+        return this;
+    }
+
+    /** A task context over this harness's settings and offset store. */
+    SourceTaskContext context() {
+        return new SourceTaskContext() {
             @Override
             public Map<String, String> configs() {
                 return props;
@@ -57,9 +64,7 @@ final class SourceTaskHarness implements AutoCloseable {
             public PluginMetrics pluginMetrics() {
                 return null;
             }
-        });
-        task.start(props);
-        return this;
+        };
     }
 
     /** Polls until {@code count} records came, commits their offsets and returns them. */
