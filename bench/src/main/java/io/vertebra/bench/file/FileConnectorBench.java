@@ -52,90 +52,93 @@ public final class FileConnectorBench {
                 default -> {}
             }
         }
-        Path dir = Files.createTempDirectory("vertebra-file-bench-");
-        Path pluginPath = Files.createDirectories(dir.resolve("plugins"));
-        Files.createDirectories(pluginPath.resolve("kafka-connect-file"));
-        Files.copy(KafkaDistribution.jar("connect-file"), pluginPath.resolve("kafka-connect-file/connect-file.jar"));
-        Files.createSymbolicLink(
-                pluginPath.resolve("vertebra-file"), ProjectLayout.root().resolve("plugins/vertebra-file"));
-        Path input = dir.resolve("input.txt");
-        writeInput(input, lines);
-        System.out.printf(
-                "File connector benchmark: %,d lines (%,d bytes), one Kafka Connect 4.3 worker (1g), JSON with"
-                        + " schemas, %d rounds%n",
-                lines, Files.size(input), rounds);
-        List<Rates> fileStream = new ArrayList<>();
-        List<Rates> vertebra = new ArrayList<>();
-        try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), "1g");
-                ConnectWorker worker = ConnectWorker.start(
-                        dir.resolve("connect"),
-                        kafka.bootstrapServers(),
-                        pluginPath,
-                        "1g",
-                        Map.of(
-                                "exactly.once.source.support", "disabled",
-                                "consumer.isolation.level", "read_uncommitted",
-                                "offset.flush.interval.ms", "10000"));
-                Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            for (int round = 1; round <= rounds; round++) {
-                boolean fileStreamFirst = round % 2 == 1;
-                for (int turn = 0; turn < 2; turn++) {
-                    boolean isFileStream = (turn == 0) == fileStreamFirst;
-                    String tag = (isFileStream ? "fs" : "vb") + round;
-                    Rates rates = isFileStream
-                            ? run(
-                                    worker,
-                                    admin,
-                                    dir,
-                                    input,
-                                    lines,
-                                    tag,
-                                    FILE_STREAM_SOURCE,
-                                    FILE_STREAM_SINK,
-                                    "\"file\": \"%s\"",
-                                    "\"file\": \"%s\"")
-                            : run(
-                                    worker,
-                                    admin,
-                                    dir,
-                                    input,
-                                    lines,
-                                    tag,
-                                    VERTEBRA_SOURCE,
-                                    VERTEBRA_SINK,
-                                    "\"file.paths\": \"%s\"",
-                                    "\"file.path\": \"%s\"");
-                    (isFileStream ? fileStream : vertebra).add(rates);
-                    System.out.printf(
-                            "  round %d %-22s source %,9.0f lines/s (steady %,9.0f)   sink %,9.0f lines/s (steady %,9.0f)%n",
-                            round,
-                            isFileStream ? "Kafka FileStream" : "Vertebra file",
-                            rates.source,
-                            rates.sourceSteady,
-                            rates.sink,
-                            rates.sinkSteady);
+        try (TempDirectory scratch = new TempDirectory("vertebra-file-bench-")) {
+            Path dir = scratch.path;
+            Path pluginPath = Files.createDirectories(dir.resolve("plugins"));
+            Files.createDirectories(pluginPath.resolve("kafka-connect-file"));
+            Files.copy(
+                    KafkaDistribution.jar("connect-file"), pluginPath.resolve("kafka-connect-file/connect-file.jar"));
+            Files.createSymbolicLink(
+                    pluginPath.resolve("vertebra-file"), ProjectLayout.root().resolve("plugins/vertebra-file"));
+            Path input = dir.resolve("input.txt");
+            writeInput(input, lines);
+            System.out.printf(
+                    "File connector benchmark: %,d lines (%,d bytes), one Kafka Connect 4.3 worker (1g), JSON with"
+                            + " schemas, %d rounds%n",
+                    lines, Files.size(input), rounds);
+            List<Rates> fileStream = new ArrayList<>();
+            List<Rates> vertebra = new ArrayList<>();
+            try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), "1g");
+                    ConnectWorker worker = ConnectWorker.start(
+                            dir.resolve("connect"),
+                            kafka.bootstrapServers(),
+                            pluginPath,
+                            "1g",
+                            Map.of(
+                                    "exactly.once.source.support", "disabled",
+                                    "consumer.isolation.level", "read_uncommitted",
+                                    "offset.flush.interval.ms", "10000"));
+                    Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                for (int round = 1; round <= rounds; round++) {
+                    boolean fileStreamFirst = round % 2 == 1;
+                    for (int turn = 0; turn < 2; turn++) {
+                        boolean isFileStream = (turn == 0) == fileStreamFirst;
+                        String tag = (isFileStream ? "fs" : "vb") + round;
+                        Rates rates = isFileStream
+                                ? run(
+                                        worker,
+                                        admin,
+                                        dir,
+                                        input,
+                                        lines,
+                                        tag,
+                                        FILE_STREAM_SOURCE,
+                                        FILE_STREAM_SINK,
+                                        "\"file\": \"%s\"",
+                                        "\"file\": \"%s\"")
+                                : run(
+                                        worker,
+                                        admin,
+                                        dir,
+                                        input,
+                                        lines,
+                                        tag,
+                                        VERTEBRA_SOURCE,
+                                        VERTEBRA_SINK,
+                                        "\"file.paths\": \"%s\"",
+                                        "\"file.path\": \"%s\"");
+                        (isFileStream ? fileStream : vertebra).add(rates);
+                        System.out.printf(
+                                "  round %d %-22s source %,9.0f lines/s (steady %,9.0f)   sink %,9.0f lines/s (steady %,9.0f)%n",
+                                round,
+                                isFileStream ? "Kafka FileStream" : "Vertebra file",
+                                rates.source,
+                                rates.sourceSteady,
+                                rates.sink,
+                                rates.sinkSteady);
+                    }
                 }
             }
+            Rates fs = best(fileStream);
+            Rates vb = best(vertebra);
+            System.out.println();
+            System.out.printf(
+                    "best of %d rounds          %16s %16s %16s %16s%n",
+                    rounds, "source", "source steady", "sink", "sink steady");
+            System.out.printf(
+                    "%-26s %,16.0f %,16.0f %,16.0f %,16.0f%n",
+                    "Kafka FileStream", fs.source, fs.sourceSteady, fs.sink, fs.sinkSteady);
+            System.out.printf(
+                    "%-26s %,16.0f %,16.0f %,16.0f %,16.0f%n",
+                    "Vertebra file connectors", vb.source, vb.sourceSteady, vb.sink, vb.sinkSteady);
+            System.out.printf(
+                    "%-26s %15.2fx %15.2fx %15.2fx %15.2fx%n",
+                    "ratio",
+                    vb.source / fs.source,
+                    vb.sourceSteady / fs.sourceSteady,
+                    vb.sink / fs.sink,
+                    vb.sinkSteady / fs.sinkSteady);
         }
-        Rates fs = best(fileStream);
-        Rates vb = best(vertebra);
-        System.out.println();
-        System.out.printf(
-                "best of %d rounds          %16s %16s %16s %16s%n",
-                rounds, "source", "source steady", "sink", "sink steady");
-        System.out.printf(
-                "%-26s %,16.0f %,16.0f %,16.0f %,16.0f%n",
-                "Kafka FileStream", fs.source, fs.sourceSteady, fs.sink, fs.sinkSteady);
-        System.out.printf(
-                "%-26s %,16.0f %,16.0f %,16.0f %,16.0f%n",
-                "Vertebra file connectors", vb.source, vb.sourceSteady, vb.sink, vb.sinkSteady);
-        System.out.printf(
-                "%-26s %15.2fx %15.2fx %15.2fx %15.2fx%n",
-                "ratio",
-                vb.source / fs.source,
-                vb.sourceSteady / fs.sourceSteady,
-                vb.sink / fs.sink,
-                vb.sinkSteady / fs.sinkSteady);
     }
 
     private static Rates best(List<Rates> rounds) {

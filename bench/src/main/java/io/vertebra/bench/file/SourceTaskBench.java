@@ -43,51 +43,53 @@ public final class SourceTaskBench {
                 default -> {}
             }
         }
-        Path dir = Files.createTempDirectory("vertebra-source-task-bench-");
-        Path text = dir.resolve("lines.txt");
-        Path json = dir.resolve("lines.json");
-        writeInput(text, json, lines);
-        ClassLoader host = SourceTaskBench.class.getClassLoader();
-        ClassLoader fileStream = new URLClassLoader(
-                new URL[] {KafkaDistribution.jar("connect-file").toUri().toURL()}, host);
-        List<URL> vertebraJars = new ArrayList<>();
-        try (Stream<Path> jars = Files.list(ProjectLayout.root().resolve("plugins/vertebra-file"))) {
-            for (Path jar : jars.toList()) {
-                vertebraJars.add(jar.toUri().toURL());
+        try (TempDirectory scratch = new TempDirectory("vertebra-source-task-bench-")) {
+            Path dir = scratch.path;
+            Path text = dir.resolve("lines.txt");
+            Path json = dir.resolve("lines.json");
+            writeInput(text, json, lines);
+            ClassLoader host = SourceTaskBench.class.getClassLoader();
+            ClassLoader fileStream = new URLClassLoader(
+                    new URL[] {KafkaDistribution.jar("connect-file").toUri().toURL()}, host);
+            List<URL> vertebraJars = new ArrayList<>();
+            try (Stream<Path> jars = Files.list(ProjectLayout.root().resolve("plugins/vertebra-file"))) {
+                for (Path jar : jars.toList()) {
+                    vertebraJars.add(jar.toUri().toURL());
+                }
             }
-        }
-        ClassLoader vertebra = new URLClassLoader(vertebraJars.toArray(new URL[0]), host);
-        System.out.printf(
-                "Source tasks alone, %,d lines of ~100 bytes, %d rounds (best in the last line)%n", lines, rounds);
-        double bestFileStream = 0;
-        double bestVertebra = 0;
-        double bestJson = 0;
-        for (int round = 1; round <= rounds; round++) {
-            double fs = linesPerSecond(
-                    fileStream,
-                    "org.apache.kafka.connect.file.FileStreamSourceTask",
-                    Map.of("file", text.toString(), "topic", "t"),
-                    lines);
-            double vb = linesPerSecond(
-                    vertebra,
-                    "io.vertebra.connect.file.source.FileSourceTask",
-                    Map.of("file.paths", text.toString(), "topic", "t"),
-                    lines);
-            double js = linesPerSecond(
-                    vertebra,
-                    "io.vertebra.connect.file.source.FileSourceTask",
-                    Map.of("file.paths", json.toString(), "topic", "t", "format", "json"),
-                    lines);
+            ClassLoader vertebra = new URLClassLoader(vertebraJars.toArray(new URL[0]), host);
             System.out.printf(
-                    "  round %d: FileStreamSourceTask %,12.0f lines/s   FileSourceTask %,12.0f lines/s   json %,12.0f events/s%n",
-                    round, fs, vb, js);
-            bestFileStream = Math.max(bestFileStream, fs);
-            bestVertebra = Math.max(bestVertebra, vb);
-            bestJson = Math.max(bestJson, js);
+                    "Source tasks alone, %,d lines of ~100 bytes, %d rounds (best in the last line)%n", lines, rounds);
+            double bestFileStream = 0;
+            double bestVertebra = 0;
+            double bestJson = 0;
+            for (int round = 1; round <= rounds; round++) {
+                double fs = linesPerSecond(
+                        fileStream,
+                        "org.apache.kafka.connect.file.FileStreamSourceTask",
+                        Map.of("file", text.toString(), "topic", "t"),
+                        lines);
+                double vb = linesPerSecond(
+                        vertebra,
+                        "io.vertebra.connect.file.source.FileSourceTask",
+                        Map.of("file.paths", text.toString(), "topic", "t"),
+                        lines);
+                double js = linesPerSecond(
+                        vertebra,
+                        "io.vertebra.connect.file.source.FileSourceTask",
+                        Map.of("file.paths", json.toString(), "topic", "t", "format", "json"),
+                        lines);
+                System.out.printf(
+                        "  round %d: FileStreamSourceTask %,12.0f lines/s   FileSourceTask %,12.0f lines/s   json %,12.0f events/s%n",
+                        round, fs, vb, js);
+                bestFileStream = Math.max(bestFileStream, fs);
+                bestVertebra = Math.max(bestVertebra, vb);
+                bestJson = Math.max(bestJson, js);
+            }
+            System.out.printf(
+                    "best: FileStreamSourceTask %,.0f lines/s, FileSourceTask %,.0f lines/s (%.2fx), json %,.0f events/s%n",
+                    bestFileStream, bestVertebra, bestVertebra / bestFileStream, bestJson);
         }
-        System.out.printf(
-                "best: FileStreamSourceTask %,.0f lines/s, FileSourceTask %,.0f lines/s (%.2fx), json %,.0f events/s%n",
-                bestFileStream, bestVertebra, bestVertebra / bestFileStream, bestJson);
     }
 
     private static double linesPerSecond(ClassLoader loader, String taskClass, Map<String, String> props, int lines)
