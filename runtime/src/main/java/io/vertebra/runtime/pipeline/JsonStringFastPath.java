@@ -142,15 +142,23 @@ final class JsonStringFastPath implements Converter {
         Schema schema = required ? Schema.STRING_SCHEMA : Schema.OPTIONAL_STRING_SCHEMA;
         int close = value.length - 2;
         if (value[close] == '"') {
+            // one pass: stop at anything that needs JSON unescaping; note whether UTF-8 decoding needs checking
             boolean plain = true;
+            boolean ascii = true;
             for (int i = start + 1; i < close; i++) {
                 byte b = value[i];
-                if (b == '"' || b == '\\' || (b >= 0 && b < 0x20)) {
+                if (b < 0x20) {
+                    if (b >= 0) {
+                        plain = false; // a raw control character: invalid JSON, the full converter reports it
+                        break;
+                    }
+                    ascii = false;
+                } else if (b == '"' || b == '\\') {
                     plain = false;
                     break;
                 }
             }
-            if (plain && validUtf8(value, start + 1, close)) {
+            if (plain && (ascii || validUtf8(value, start + 1, close))) {
                 return new SchemaAndValue(
                         schema, new String(value, start + 1, close - start - 1, StandardCharsets.UTF_8));
             }
@@ -171,17 +179,12 @@ final class JsonStringFastPath implements Converter {
 
     /** Whether the bytes decode as UTF-8 without replacement (Jackson rejects what String would replace). */
     private static boolean validUtf8(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] < 0) {
-                try {
-                    StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, from, to - from));
-                    return true;
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    return false;
-                }
-            }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, from, to - from));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
-        return true;
     }
 
     private static boolean startsWith(byte[] value, byte[] prefix) {

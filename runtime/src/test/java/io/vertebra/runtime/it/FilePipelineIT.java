@@ -250,6 +250,41 @@ class FilePipelineIT {
         rest.delete("/connectors/provided");
     }
 
+    @Test
+    void sourceTopicsAreCreatedWithTheTopicCreationSettings() throws Exception {
+        Path input = dir.resolve("created-in.txt");
+        Files.write(input, List.of("a", "b"));
+        Rest.Answer created = rest.json("POST", "/connectors", """
+                {"name": "creator", "config": {"connector.class": "FileStreamSource", "file": "%s",
+                  "topic": "created-with-3-partitions",
+                  "topic.creation.default.replication.factor": 1, "topic.creation.default.partitions": 3,
+                  "topic.creation.default.retention.ms": "3600000"}}""".formatted(input));
+        assertEquals(201, created.status(), created.body());
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> admin.describeTopics(List.of("created-with-3-partitions"))
+                                    .allTopicNames()
+                                    .get()
+                                    .get("created-with-3-partitions")
+                                    .partitions()
+                                    .size()
+                            == 3);
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "created-with-3-partitions");
+            assertEquals(
+                    "3600000",
+                    admin.describeConfigs(List.of(resource))
+                            .all()
+                            .get()
+                            .get(resource)
+                            .get("retention.ms")
+                            .value());
+        }
+        rest.delete("/connectors/creator");
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
         var h = r.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
