@@ -1,0 +1,138 @@
+package io.vertebra.connect.cdcpostgres.testing;
+
+import io.vertebra.testkit.ChildProcess;
+import io.vertebra.testkit.Ports;
+import io.vertebra.testkit.ProjectLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A Vertebra node (embedded log + Connect worker) started the way a user starts it, {@code java -jar vertebra.jar
+ * start ...}, in a child JVM. {@link #kill()} is SIGKILL; {@link #restart()} starts a new JVM on the same data
+ * directory and ports, the crash-recovery case.
+ *
+ * <p>The jar is {@code node/target/vertebra.jar} (built by the node module), or the system property
+ * {@code vertebra.node.jar}. Tests that need it are skipped with a message when it has not been built. One test
+ * thread drives it.
+ */
+public final class VertebraNode implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path dataDir;
+    private final int kafkaPort;
+    private final int restPort;
+    private final String pluginPath;
+    private final Map<String, String> env;
+    private final Rest rest;
+    private ChildProcess process;
+    private int generation;
+
+    private VertebraNode(Path dataDir, String pluginPath, Map<String, String> env) {
+        this.dataDir = dataDir;
+        this.kafkaPort = Ports.free();
+        this.restPort = Ports.free();
+        this.pluginPath = pluginPath;
+        this.env = env;
+        this.rest = new Rest("http://127.0.0.1:" + restPort);
+    }
+
+    public static Path jar() {
+        String override = System.getProperty("vertebra.node.jar");
+        return override != null && !override.isBlank()
+                ? Path.of(override)
+                : ProjectLayout.root().resolve("node/target/vertebra.jar");
+    }
+
+    /** Skips the calling test when the node has not been built. */
+    public static void assumeBuilt() {
+        Assumptions.assumeTrue(
+                Files.isRegularFile(jar()),
+                "no Vertebra node at " + jar() + ": build it (./mvnw -pl node -am install -DskipTests); skipping");
+    }
+
+    /**
+     * Starts a node on fresh random ports with {@code pluginPath} (comma-separated directories) and the given
+     * environment (e.g. the variables the {@code ${env:...}} placeholders of a pipeline name); returns once its
+     * Connect worker answers REST.
+     */
+    public static VertebraNode start(Path dataDir, String pluginPath, Map<String, String> env) {
+        assumeBuilt();
+        VertebraNode node = new VertebraNode(dataDir, pluginPath, env);
+        node.launch();
+        return node;
+    }
+
+    private void launch() {
+        generation++;
+        List<String> command = new ArrayList<>(List.of(
+                ProjectLayout.javaBinary().toString(),
+                "-Xmx512m",
+                "-XX:+UseParallelGC",
+                "-Djava.net.preferIPv4Stack=true",
+                "-jar",
+                jar().toString(),
+                "start",
+                "--data-dir",
+                dataDir.toString(),
+                "--kafka-port",
+                Integer.toString(kafkaPort),
+                "--rest-port",
+                Integer.toString(restPort),
+                "--plugin-path",
+                pluginPath));
+        process = ChildProcess.start(
+                "vertebra-" + kafkaPort + "-" + generation,
+                command,
+                null,
+                env,
+                dataDir.resolveSibling(dataDir.getFileName() + "-node-" + generation + ".log"));
+        process.awaitLineContaining("vertebra ready", READY_TIMEOUT);
+        Awaitility.await("the Connect worker of node " + restPort + " answers")
+                .atMost(READY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the node exited:\n" + process.output());
+                    }
+                    return rest.status("/connectors") == 200;
+                });
+    }
+
+    /** SIGKILL: no shutdown hook, no offset flush, no clean leave of the group. */
+    public void kill() {
+        process.kill();
+    }
+
+    /** A new JVM on the same data directory and ports (after {@link #kill()}). */
+    public void restart() {
+        if (process.isAlive()) {
+            process.kill();
+        }
+        launch();
+    }
+
+    public Rest rest() {
+        return rest;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+}
