@@ -80,8 +80,6 @@ public final class Node implements AutoCloseable {
         worker.put(WorkerConfig.REST_HOST, config.bindHost());
         worker.put(WorkerConfig.REST_PORT, Integer.toString(config.restPort()));
         worker.put(WorkerConfig.REST_ADVERTISED_HOST, config.host());
-        worker.putIfAbsent(
-                WorkerConfig.WORKER_ID, config.host() + ":" + config.restPort() + "/node-" + config.nodeId());
         return worker;
     }
 

@@ -142,12 +142,7 @@ public final class ConnectRuntime implements AutoCloseable {
         }
 
         String host = config.getString(WorkerConfig.REST_HOST);
-        int port = config.getInt(WorkerConfig.REST_PORT);
-        rest = RestServer.start(
-                host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), () -> service, () -> ready);
-        parts.add(rest);
         String advertised = config.getString(WorkerConfig.REST_ADVERTISED_HOST);
-        url = "http://" + (advertised.isBlank() ? host : advertised) + ":" + rest.port() + "/";
         String workerId = config.workerIdOr((advertised.isBlank() ? host : advertised) + ":" + rest.port());
 
         Map<String, Object> producer = config.clientConfig("producer");

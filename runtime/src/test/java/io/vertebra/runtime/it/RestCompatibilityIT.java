@@ -35,8 +35,12 @@ class RestCompatibilityIT {
 
     @BeforeAll
     void start() {
-        worker = ConnectRuntime.start(Workers.config(
+        Map<String, String> config = new java.util.HashMap<>(Workers.config(
                 SharedKafka.bootstrapServers(), Workers.uniqueCluster("rest"), Workers.pluginPathWithConnectFile(dir)));
+        int port = io.vertebra.testkit.Ports.free();
+        config.put("rest.port", Integer.toString(port)); // a fixed port, as users run it: bound exactly once
+        worker = ConnectRuntime.start(config);
+        assertEquals(port, worker.restPort());
         rest = new Rest(worker.restPort());
     }
 
@@ -317,12 +321,14 @@ class RestCompatibilityIT {
                                 .at("/ui/topics")
                                 .size()
                         == 1);
-        assertEquals(202, rest.json("PUT", "/connectors/ui/topics/reset", null).status());
-        assertEquals(
-                0, rest.get("/connectors/ui/topics").json().at("/ui/topics").size());
         JsonNode task = rest.get("/connectors/ui/tasks/0/status").json();
         assertEquals(0, task.get("id").asInt());
         assertNull(task.get("trace"), "trace is omitted when empty");
+        // reset while the connector is stopped: a running task records the topics it uses again right away
+        assertEquals(204, rest.json("PUT", "/connectors/ui/stop", null).status());
+        assertEquals(202, rest.json("PUT", "/connectors/ui/topics/reset", null).status());
+        assertEquals(
+                0, rest.get("/connectors/ui/topics").json().at("/ui/topics").size());
         // AKHQ asks every plugin for its definitions through validate
         for (Iterator<JsonNode> it = rest.get("/connector-plugins").json().elements(); it.hasNext(); ) {
             String cls = it.next().get("class").asText();
