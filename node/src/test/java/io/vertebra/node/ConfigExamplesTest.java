@@ -21,9 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every pipeline in {@code config-examples/} parses as a {@code POST /connectors} body and passes the same
- * validation a worker runs before storing a config, against the plugins the build installed in {@code plugins/}
- * (plus Apache Kafka's connect-file for the example that uses it).
+ * Every pipeline in {@code config-examples/} parses as a {@code POST /connectors} body (a YAML file may hold several,
+ * one per document) and passes the same validation a worker runs before storing a config, against the plugins the
+ * build installed in {@code plugins/} (plus Apache Kafka's connect-file for the example that uses it).
+ *
+ * <p>Debezium's {@code validate()} also connects to the database it names; no database runs here, so that one
+ * error (on {@code database.hostname}, after every key passed) is expected. The CDC examples are deployed against a
+ * real PostgreSQL by {@code connectors/cdc-postgres}' {@code CdcPipelinesIT}.
  */
 class ConfigExamplesTest {
     @TempDir
@@ -49,17 +53,39 @@ class ConfigExamplesTest {
             for (Path file : examples) {
                 String text = Files.readString(file).replace("${quickstart.dir}", work.toString());
                 String type = file.toString().endsWith(".json") ? "application/json" : "application/yaml";
-                JsonNode body = BodyParser.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
-                assertTrue(body.hasNonNull("name") && body.has("config"), file + " needs name and config");
-                Map<String, String> config =
-                        new java.util.LinkedHashMap<>(BodyParser.config(body.get("config"), file.toString(), false));
-                config.putIfAbsent("name", body.get("name").asText());
-                ConfigInfos infos = validator.validate(config);
-                if (infos.errorCount() > 0) {
-                    problems.add(root.relativize(file) + ": " + ConfigValidator.invalidMessage(infos));
+                for (String document : documents(text, type)) {
+                    JsonNode body = BodyParser.parse(document.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+                    assertTrue(body.hasNonNull("name") && body.has("config"), file + " needs name and config");
+                    Map<String, String> config = new java.util.LinkedHashMap<>(
+                            BodyParser.config(body.get("config"), file.toString(), false));
+                    config.putIfAbsent("name", body.get("name").asText());
+                    ConfigInfos infos = validator.validate(config);
+                    if (infos.errorCount() > 0 && !onlyTheDatabaseWasUnreachable(infos)) {
+                        problems.add(root.relativize(file) + ": " + ConfigValidator.invalidMessage(infos));
+                    }
                 }
             }
             assertEquals(List.of(), problems);
         }
+    }
+
+    /** The documents of a YAML stream ({@code ---} lines between them); a JSON file is one document. */
+    private static List<String> documents(String text, String type) {
+        if (type.endsWith("json")) {
+            return List.of(text);
+        }
+        return java.util.Arrays.stream(text.split("(?m)^---\\s*$"))
+                .filter(d -> d.lines().anyMatch(l -> !l.isBlank() && !l.trim().startsWith("#")))
+                .toList();
+    }
+
+    /** Debezium checked every key, then could not reach the database the example names (none runs here). */
+    private static boolean onlyTheDatabaseWasUnreachable(ConfigInfos infos) {
+        return infos.configs().stream()
+                .filter(c -> !c.value().errors().isEmpty())
+                .allMatch(c -> c.value().name().equals("database.hostname")
+                        && c.value().errors().stream()
+                                .allMatch(e -> e.startsWith("Error while validating connector config:")
+                                        || e.startsWith("Connection validation timed out")));
     }
 }
