@@ -26,6 +26,41 @@ class QuickstartIT {
     Path dir;
 
     @Test
+    void quickstartOnTheEmbeddedLog() throws Exception {
+        Path root = ProjectLayout.root();
+        Path data = dir.resolve("embedded");
+        try (ChildProcess node = ChildProcess.start(
+                "quickstart-embedded",
+                List.of(
+                        ProjectLayout.javaBinary().toString(),
+                        "-Xmx512m",
+                        "-Dvertebra.home=" + root,
+                        "-jar",
+                        root.resolve("node/target/vertebra.jar").toString(),
+                        "quickstart",
+                        "--rest-port",
+                        "0",
+                        "--kafka-port",
+                        "0",
+                        "--data-dir",
+                        data.toString(),
+                        "--lines-per-second",
+                        "50"),
+                dir,
+                Map.of(),
+                dir.resolve("quickstart-embedded.log"))) {
+            node.awaitLineContaining("Quickstart running.", Duration.ofSeconds(120));
+            Path out = data.resolve("pipeline/out/app-logs.jsonl");
+            await("records flow through the embedded log to the file sink")
+                    .atMost(Duration.ofSeconds(90))
+                    .until(() -> Files.exists(out) && Files.readAllLines(out).size() >= 20);
+            JsonNode first = new ObjectMapper().readTree(Files.readAllLines(out).get(0));
+            assertEquals("quickstart", first.get("pipeline").asText());
+            assertEquals(0, node.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
     void quickstartDeploysThePipelineAndRecordsFlowToTheOutputFile() throws Exception {
         Path root = ProjectLayout.root();
         try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"))) {
