@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "A Kafka-compatible replicated log and a Kafka Connect runtime in one program.",
-        subcommands = {StartCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            StartCommand.class,
+            QuickstartCommand.class,
+            io.vertebra.node.cli.PartitionsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

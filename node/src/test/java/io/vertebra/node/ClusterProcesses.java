@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 final class ClusterProcesses implements AutoCloseable {
     private final Path dir;
     private final int size;
+    private int running;
     private final int[] kafkaPorts;
     private final int[] restPorts;
     private final int[] raftPorts;
@@ -25,14 +26,20 @@ final class ClusterProcesses implements AutoCloseable {
     private final Map<String, String> settings;
 
     ClusterProcesses(Path dir, int size, Map<String, String> settings) {
+        this(dir, size, size, settings);
+    }
+
+    /** {@code capacity}: how many nodes the cluster may grow to (ports are reserved for all of them). */
+    ClusterProcesses(Path dir, int size, int capacity, Map<String, String> settings) {
         this.dir = dir;
-        this.size = size;
+        this.size = capacity;
+        this.running = size;
         this.settings = settings;
-        kafkaPorts = new int[size];
-        restPorts = new int[size];
-        raftPorts = new int[size];
-        nodes = new NodeProcess[size];
-        for (int i = 0; i < size; i++) {
+        kafkaPorts = new int[capacity];
+        restPorts = new int[capacity];
+        raftPorts = new int[capacity];
+        nodes = new NodeProcess[capacity];
+        for (int i = 0; i < capacity; i++) {
             kafkaPorts[i] = Ports.free();
             restPorts[i] = Ports.free();
             raftPorts[i] = Ports.free();
@@ -41,7 +48,11 @@ final class ClusterProcesses implements AutoCloseable {
 
     /** Starts every node at once (in any order they come up) and waits for all of them to be ready. */
     static ClusterProcesses start(Path dir, int size, Map<String, String> settings) {
-        ClusterProcesses cluster = new ClusterProcesses(dir, size, settings);
+        return start(dir, size, size, settings);
+    }
+
+    static ClusterProcesses start(Path dir, int size, int capacity, Map<String, String> settings) {
+        ClusterProcesses cluster = new ClusterProcesses(dir, size, capacity, settings);
         for (int id = 1; id <= size; id++) {
             cluster.launch(id);
         }
@@ -51,9 +62,10 @@ final class ClusterProcesses implements AutoCloseable {
         return cluster;
     }
 
+    /** The controller list of the nodes started so far (a joining node lists itself too). */
     String quorum() {
         List<String> entries = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < running; i++) {
             entries.add((i + 1) + "@127.0.0.1:" + raftPorts[i]);
         }
         return String.join(",", entries);
@@ -85,14 +97,24 @@ final class ClusterProcesses implements AutoCloseable {
         return node;
     }
 
+    /** Starts one more node with the cluster list plus itself: it joins the running cluster. */
+    int addNode() {
+        if (running == size) {
+            throw new IllegalStateException("no ports reserved for another node (capacity " + size + ")");
+        }
+        running++;
+        launch(running).awaitReady();
+        return running;
+    }
+
     NodeProcess node(int id) {
         return nodes[id - 1];
     }
 
     String bootstrap() {
         List<String> servers = new ArrayList<>();
-        for (int port : kafkaPorts) {
-            servers.add("127.0.0.1:" + port);
+        for (int i = 0; i < running; i++) {
+            servers.add("127.0.0.1:" + kafkaPorts[i]);
         }
         return servers.stream().collect(Collectors.joining(","));
     }

@@ -3,6 +3,9 @@ package io.vertebra.log.controller;
 import io.vertebra.log.metadata.BrokerImage;
 import io.vertebra.log.metadata.MetadataImage;
 import io.vertebra.log.metadata.MetadataRecord;
+import io.vertebra.log.metadata.PartitionImage;
+import io.vertebra.log.metadata.TopicImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,9 +118,21 @@ public final class ClusterSupervisor implements AutoCloseable {
                 alive.add(b.id());
             }
         }
-        List<MetadataRecord> records = PartitionElections.onBrokersChanged(image, dead, alive, uncleanAllowed);
-        boolean offlineRecoverable = records.size() > dead.size() + alive.size();
-        if (dead.isEmpty() && alive.isEmpty() && !offlineRecoverable) {
+        List<MetadataRecord> records =
+                new ArrayList<>(PartitionElections.onBrokersChanged(image, dead, alive, uncleanAllowed));
+        if (dead.isEmpty() && alive.isEmpty()) {
+            // Reassignments whose new replicas are all in sync are completed by the active controller.
+            for (TopicImage topic : image.topics().values()) {
+                for (PartitionImage p : topic.partitions()) {
+                    PartitionImage done = Reassignments.complete(image, p);
+                    if (done != null) {
+                        records.add(PartitionElections.change(topic, p, done));
+                        log.info("{}-{}: reassignment to {} complete", topic.name(), p.partition(), done.replicas());
+                    }
+                }
+            }
+        }
+        if (records.isEmpty()) {
             return;
         }
         if (!dead.isEmpty() || !alive.isEmpty()) {

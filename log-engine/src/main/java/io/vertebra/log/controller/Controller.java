@@ -8,6 +8,7 @@ import io.vertebra.log.metadata.MetadataRecord;
 import io.vertebra.log.metadata.PartitionImage;
 import io.vertebra.log.metadata.TopicImage;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.ApiException;
@@ -378,6 +380,120 @@ public final class Controller implements AutoCloseable {
         return run(() -> {
             commit(List.of(new MetadataRecord.SetBrokerConfigs(configs)));
             return ApiError.NONE;
+        });
+    }
+
+    /**
+     * ElectLeaders: PREFERRED (0) moves leadership to the first replica when it is alive and in sync; UNCLEAN
+     * (1) gives an offline partition a leader from any live replica. {@code partitions} null means all.
+     */
+    public CompletableFuture<Map<TopicPartition, ApiError>> electLeaders(
+            byte type, Collection<TopicPartition> partitions) {
+        return run(() -> {
+            MetadataImage image = image();
+            Map<TopicPartition, ApiError> results = new LinkedHashMap<>();
+            List<MetadataRecord> records = new ArrayList<>();
+            Collection<TopicPartition> wanted = partitions;
+            if (wanted == null) {
+                wanted = new ArrayList<>();
+                for (TopicImage t : image.topics().values()) {
+                    for (PartitionImage p : t.partitions()) {
+                        wanted.add(new TopicPartition(t.name(), p.partition()));
+                    }
+                }
+            }
+            for (TopicPartition tp : wanted) {
+                TopicImage topic = image.topic(tp.topic());
+                PartitionImage p = topic == null ? null : topic.partition(tp.partition());
+                if (p == null) {
+                    results.put(tp, new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, tp + " does not exist"));
+                    continue;
+                }
+                PartitionImage next;
+                if (type == 0) {
+                    if (p.leader() == p.replicas().get(0)) {
+                        results.put(
+                                tp,
+                                new ApiError(
+                                        Errors.ELECTION_NOT_NEEDED,
+                                        "the preferred replica " + p.leader() + " already leads " + tp));
+                        continue;
+                    }
+                    next = PartitionElections.preferred(image, p);
+                    if (next == null) {
+                        results.put(
+                                tp,
+                                new ApiError(
+                                        Errors.PREFERRED_LEADER_NOT_AVAILABLE,
+                                        "preferred replica " + p.replicas().get(0) + " of " + tp
+                                                + " is not alive and in sync"));
+                        continue;
+                    }
+                } else {
+                    if (p.leader() >= 0 && PartitionElections.isLive(image, p.leader(), Set.of(), Set.of())) {
+                        results.put(tp, new ApiError(Errors.ELECTION_NOT_NEEDED, tp + " has a live leader"));
+                        continue;
+                    }
+                    next = PartitionElections.elect(image, p, Set.of(), Set.of(), true);
+                    if (next == null || next.leader() < 0) {
+                        results.put(
+                                tp, new ApiError(Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE, "no live replica of " + tp));
+                        continue;
+                    }
+                }
+                records.add(PartitionElections.change(topic, p, next));
+                results.put(tp, ApiError.NONE);
+            }
+            commit(records);
+            return results;
+        });
+    }
+
+    /**
+     * AlterPartitionReassignments: starts (target replicas) or cancels (empty optional) the reassignment of each
+     * partition; the active controller completes it once the new replicas are in sync.
+     */
+    public CompletableFuture<Map<TopicPartition, ApiError>> reassign(
+            Map<TopicPartition, java.util.Optional<List<Integer>>> targets) {
+        return run(() -> {
+            MetadataImage image = image();
+            Map<TopicPartition, ApiError> results = new LinkedHashMap<>();
+            List<MetadataRecord> records = new ArrayList<>();
+            for (Map.Entry<TopicPartition, java.util.Optional<List<Integer>>> e : targets.entrySet()) {
+                TopicPartition tp = e.getKey();
+                TopicImage topic = image.topic(tp.topic());
+                PartitionImage p = topic == null ? null : topic.partition(tp.partition());
+                try {
+                    if (p == null) {
+                        throw new UnknownTopicOrPartitionException(tp + " does not exist");
+                    }
+                    PartitionImage next;
+                    if (e.getValue().isEmpty()) {
+                        next = Reassignments.cancel(image, p);
+                        if (next == null) {
+                            throw new org.apache.kafka.common.errors.NoReassignmentInProgressException(
+                                    "no reassignment of " + tp + " is in progress");
+                        }
+                    } else {
+                        List<Integer> target = e.getValue().get();
+                        if (target.isEmpty()) {
+                            throw new InvalidReplicaAssignmentException("the target replicas of " + tp + " are empty");
+                        }
+                        validateAssignments(image, List.of(target), -1);
+                        next = Reassignments.start(p, target);
+                        if (next == null) {
+                            results.put(tp, ApiError.NONE);
+                            continue;
+                        }
+                    }
+                    records.add(PartitionElections.change(topic, p, next));
+                    results.put(tp, ApiError.NONE);
+                } catch (ApiException ex) {
+                    results.put(tp, ApiError.fromThrowable(ex));
+                }
+            }
+            commit(records);
+            return results;
         });
     }
 

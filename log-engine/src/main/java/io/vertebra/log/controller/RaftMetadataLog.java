@@ -149,17 +149,73 @@ public final class RaftMetadataLog implements MetadataLog {
         try (var entries = Files.list(dir)) {
             existing = entries.findAny().isPresent();
         }
+        // A node with no Raft storage either forms the cluster with the others (first start of all) or joins
+        // a running one that does not list it yet: then it starts with an empty group and asks to be added.
+        List<RaftPeer> runningConf = existing ? null : runningConfiguration();
+        boolean joining = runningConf != null
+                && runningConf.stream().noneMatch(p -> p.getId().toString().equals(Integer.toString(nodeId)));
         server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(Integer.toString(nodeId)))
                 .setStateMachine(stateMachine)
                 .setProperties(props)
-                .setGroup(group())
+                .setGroup(joining ? RaftGroup.valueOf(GROUP_ID) : group())
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
         client = newClient(100);
         heartbeatClient = newClient(2);
+        if (joining) {
+            join(runningConf);
+        }
         log.info("metadata Raft member {} started at {} (cluster {})", nodeId, voters.get(nodeId), voters);
+    }
+
+    /** The configuration of the running group as another member reports it, or null when none answers. */
+    private List<RaftPeer> runningConfiguration() {
+        for (RaftPeer peer : group().getPeers()) {
+            if (peer.getId().toString().equals(Integer.toString(nodeId))) {
+                continue;
+            }
+            try (RaftClient probe = RaftClient.newBuilder()
+                    .setProperties(properties())
+                    .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peer))
+                    .setRetryPolicy(RetryPolicies.noRetry())
+                    .build()) {
+                var info = probe.getGroupManagementApi(peer.getId()).info(GROUP_ID);
+                if (info.isSuccess()
+                        && info.getGroup() != null
+                        && !info.getGroup().getPeers().isEmpty()) {
+                    return new ArrayList<>(info.getGroup().getPeers());
+                }
+                log.debug("metadata quorum member {} answered without a configuration: {}", peer, info);
+            } catch (IOException | RuntimeException e) {
+                log.debug("no running metadata quorum at {}: {}", peer, e.toString());
+            }
+        }
+        return null;
+    }
+
+    /** Adds this node to the running group's configuration (membership change through the leader). */
+    private void join(List<RaftPeer> runningConf) throws IOException {
+        List<RaftPeer> peers = new ArrayList<>(runningConf);
+        peers.add(RaftPeer.newBuilder()
+                .setId(RaftPeerId.valueOf(Integer.toString(nodeId)))
+                .setAddress(voters.get(nodeId).getHostString() + ":"
+                        + voters.get(nodeId).getPort())
+                .build());
+        log.info("node {} joins the running metadata quorum {}", nodeId, runningConf);
+        try (RaftClient admin = RaftClient.newBuilder()
+                .setProperties(properties())
+                .setRaftGroup(RaftGroup.valueOf(GROUP_ID, runningConf))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+                .build()) {
+            var reply = admin.admin().setConfiguration(peers);
+            if (!reply.isSuccess()) {
+                throw new IOException(
+                        "the metadata quorum refused to add node " + nodeId + ": " + reply.getException());
+            }
+        }
     }
 
     /**
