@@ -120,9 +120,11 @@ final class GroupOffsets {
             return CompletableFuture.completedFuture(response);
         }
         ClassicGroup committing = group;
-        committing.pendingCommits++;
+        List<TopicPartition> partitions = new ArrayList<>();
+        records.forEach(r -> partitions.add(((GroupRecord.OffsetCommit) r).partition()));
+        committing.commitStarted(partitions);
         return writer.append(committing.offsetsPartition, records).thenApply(outcome -> {
-            committing.pendingCommits--;
+            committing.commitDone(partitions);
             if (!outcome.ok()) {
                 Errors error = GroupWriter.forOffsetCommit(outcome.appendError());
                 accepted.forEach(p -> p.setErrorCode(error.code()));
@@ -352,7 +354,7 @@ final class GroupOffsets {
         return group.is(GroupState.EMPTY)
                 && group.members.isEmpty()
                 && group.pendingMembers.isEmpty()
-                && group.pendingCommits == 0
+                && !group.hasPendingCommits()
                 && group.offsets.size() == expiring;
     }
 

@@ -341,6 +341,23 @@ class GroupOffsetsTest {
         assertNull(restarted.state("solo"), "the deletion is stored");
     }
 
+    @Test
+    void deletingAGroupAlsoDeletesACommitStillOnItsWay() {
+        h.log.hold();
+        CompletableFuture<OffsetCommitResponseData> commit = h.commit("solo", "", -1, 0, 9);
+        CompletableFuture<List<DeletableGroupResult>> deleted = h.coordinator.deleteGroups(List.of("solo"));
+        h.scheduler.runPending();
+        h.log.release();
+        h.scheduler.runPending();
+        assertEquals(Errors.NONE, CoordinatorHarness.commitError(commit.join()));
+        assertEquals(Errors.NONE.code(), deleted.join().get(0).errorCode());
+        assertEquals(-1, h.committed("solo", 0));
+
+        CoordinatorHarness restarted = new CoordinatorHarness(CoordinatorHarness.config(10), h.log).loadAll();
+        assertEquals(-1, restarted.committed("solo", 0), "the commit that preceded the deletion stays deleted");
+        assertNull(restarted.state("solo"));
+    }
+
     private ListGroupsResponseData list(ListGroupsRequestData request) {
         CompletableFuture<ListGroupsResponseData> response = h.coordinator.listGroups(request);
         h.scheduler.runPending();

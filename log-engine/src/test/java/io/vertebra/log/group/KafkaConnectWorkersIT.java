@@ -63,6 +63,7 @@ class KafkaConnectWorkersIT {
         p.setProperty("rest.advertised.host.name", "127.0.0.1");
         p.setProperty("rest.advertised.port", Integer.toString(restPort));
         p.setProperty("plugin.path", workDir.resolve("plugins").toString());
+        p.setProperty("plugin.discovery", "service_load"); // no class-path scan: a much faster start
         Files.createDirectories(workDir.resolve("plugins"));
         Path file = workDir.resolve("worker.properties");
         try (Writer out = Files.newBufferedWriter(file)) {
