@@ -1,6 +1,7 @@
 package io.vertebra.log.group;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * moment; deletions likewise. Offsets of an empty group expire {@code offsets.retention.minutes} after the later
  * of their commit and the group becoming empty; those of a standalone consumer (no group management)
  * retention after their commit; in a Stable consumer group, only offsets of topics nobody subscribes to expire.
+ * Offsets of deleted topics are removed by the same periodic sweep.
  *
  * <p>Called on the coordinator thread only.
  */
@@ -358,8 +360,12 @@ final class GroupOffsets {
                 && group.offsets.size() == expiring;
     }
 
-    private List<TopicPartition> expirable(ClassicGroup group, long now) {
-        List<TopicPartition> expired = new ArrayList<>();
+    private Set<TopicPartition> expirable(ClassicGroup group, long now) {
+        Set<TopicPartition> expired = new LinkedHashSet<>();
+        if (topics.isCurrent()) {
+            // Offsets of deleted topics go whatever the group's state: nobody can consume them any more.
+            group.offsets.keySet().stream().filter(tp -> !topics.exists(tp)).forEach(expired::add);
+        }
         long retentionMs = config.offsetsRetentionMs();
         Set<String> subscribed = null;
         boolean onlyUnsubscribed = false;
@@ -378,7 +384,7 @@ final class GroupOffsets {
             if (group.protocolType != null && group.is(GroupState.EMPTY)) {
                 since = Math.max(since, group.stateTimestampMs());
             }
-            if (onlyUnsubscribed && subscribed.contains(e.getKey().topic())) {
+            if ((onlyUnsubscribed && subscribed.contains(e.getKey().topic())) || expired.contains(e.getKey())) {
                 continue;
             }
             if (now - since >= retentionMs) {

@@ -49,6 +49,9 @@ final class CoordinatorHarness {
     static final long RETENTION_MS = 24 * 3600_000L;
 
     final ManualScheduler scheduler = new ManualScheduler(1_000_000L);
+    /** Whether {@link #TOPIC} exists (tests delete it). */
+    volatile boolean topicExists = true;
+
     final InMemoryGroupLog log;
     final QueuedExecutor loader = new QueuedExecutor();
     final GroupCoordinator coordinator;
@@ -62,17 +65,25 @@ final class CoordinatorHarness {
         TopicDirectory topics = new TopicDirectory() {
             @Override
             public boolean exists(TopicPartition partition) {
-                return partition.topic().equals(TOPIC) && partition.partition() >= 0 && partition.partition() < 6;
+                return topicExists
+                        && partition.topic().equals(TOPIC)
+                        && partition.partition() >= 0
+                        && partition.partition() < 6;
             }
 
             @Override
             public String nameOf(Uuid id) {
-                return TOPIC_ID.equals(id) ? TOPIC : null;
+                return topicExists && TOPIC_ID.equals(id) ? TOPIC : null;
             }
 
             @Override
             public Uuid idOf(String name) {
-                return TOPIC.equals(name) ? TOPIC_ID : null;
+                return topicExists && TOPIC.equals(name) ? TOPIC_ID : null;
+            }
+
+            @Override
+            public boolean isCurrent() {
+                return true;
             }
         };
         coordinator = new GroupCoordinator(config, scheduler, () -> {}, log, topics, null, () -> PARTITIONS, loader);

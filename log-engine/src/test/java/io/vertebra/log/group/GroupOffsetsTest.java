@@ -269,6 +269,19 @@ class GroupOffsetsTest {
         assertEquals(50, h.committed(GROUP, 0));
     }
 
+    @Test
+    void offsetsOfADeletedTopicAreRemovedEvenFromAStableGroup() {
+        String member = stableMember();
+        h.commit(GROUP, member, 1, 0, 50).join();
+        expire();
+        assertEquals(50, h.committed(GROUP, 0));
+        h.topicExists = false;
+        expire();
+        h.topicExists = true; // the name comes back (recreated): the old offsets must not
+        assertEquals(-1, h.committed(GROUP, 0));
+        assertEquals(GroupState.STABLE, h.state(GROUP));
+    }
+
     private void expire() {
         h.scheduler.execute(h.coordinator::expireOffsets);
         h.scheduler.runPending();
