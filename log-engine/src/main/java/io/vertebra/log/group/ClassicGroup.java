@@ -51,8 +51,8 @@ final class ClassicGroup {
     final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
     /** Log offset of the record that set each offset, so late completions never overwrite newer commits. */
     final Map<TopicPartition, Long> offsetPositions = new HashMap<>();
-    /** Offset commits appended but not yet acknowledged. */
-    int pendingCommits;
+    /** Partitions with offset commits appended but not yet acknowledged (partition → number of commits). */
+    private final Map<TopicPartition, Integer> pendingCommits = new HashMap<>();
 
     ClassicGroup(String groupId, int offsetsPartition, long nowMs) {
         this.groupId = groupId;
@@ -85,6 +85,27 @@ final class ClassicGroup {
     void restoreState(GroupState loaded, long timestampMs) {
         state = loaded;
         stateTimestampMs = timestampMs;
+    }
+
+    // ------------------------------------------------------------------------------------------ offsets
+
+    void commitStarted(Collection<TopicPartition> partitions) {
+        partitions.forEach(tp -> pendingCommits.merge(tp, 1, Integer::sum));
+    }
+
+    void commitDone(Collection<TopicPartition> partitions) {
+        partitions.forEach(tp -> pendingCommits.computeIfPresent(tp, (k, n) -> n == 1 ? null : n - 1));
+    }
+
+    boolean hasPendingCommits() {
+        return !pendingCommits.isEmpty();
+    }
+
+    /** Every partition the group has an offset for, stored or on its way (what a deletion must cover). */
+    Set<TopicPartition> offsetPartitionsIncludingPending() {
+        Set<TopicPartition> all = new HashSet<>(offsets.keySet());
+        all.addAll(pendingCommits.keySet());
+        return all;
     }
 
     // ------------------------------------------------------------------------------------------ members

@@ -145,7 +145,9 @@ final class GroupAdmin {
                 continue;
             }
             List<GroupRecord> tombstones = new ArrayList<>();
-            group.offsets.keySet().forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
+            // Commits still on their way are covered too: their records precede these tombstones in the log.
+            group.offsetPartitionsIncludingPending()
+                    .forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
             tombstones.add(new GroupRecord.GroupMetadata(groupId, null));
             rebalance.abandon(group, Errors.COORDINATOR_NOT_AVAILABLE);
             catalog.remove(group);

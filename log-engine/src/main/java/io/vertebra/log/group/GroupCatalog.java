@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The groups this broker coordinates, and which {@code __consumer_offsets} partitions they come from: a group
@@ -34,7 +33,7 @@ final class GroupCatalog {
     }
 
     int partitionFor(String groupId) {
-        return Utils.abs(groupId.hashCode()) % partitionCount.getAsInt();
+        return OffsetsTopic.partitionFor(groupId, partitionCount.getAsInt());
     }
 
     /**

@@ -16,8 +16,6 @@ import org.apache.kafka.common.message.LeaveGroupResponseData.MemberResponse;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The requests of group members (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) under the classic protocol, as
@@ -29,39 +27,19 @@ import org.slf4j.LoggerFactory;
  * rebalance runs; Heartbeat and LeaveGroup answer at once.
  */
 final class GroupMembership {
-    private static final Logger log = LoggerFactory.getLogger(GroupMembership.class);
-
     private final GroupCatalog catalog;
     private final Rebalance rebalance;
+    private final StaticMemberRejoin staticRejoin;
     private final GroupCoordinatorConfig config;
 
     GroupMembership(GroupCatalog catalog, Rebalance rebalance, GroupCoordinatorConfig config) {
         this.catalog = catalog;
         this.rebalance = rebalance;
+        this.staticRejoin = new StaticMemberRejoin(catalog, rebalance);
         this.config = config;
     }
 
     // -------------------------------------------------------------------------------------------- JoinGroup
-
-    /** A JoinGroup as the coordinator sees it, whatever the request version. */
-    private record Join(
-            JoinGroupRequestData request,
-            Requester requester,
-            List<GroupMember.Protocol> protocols,
-            int rebalanceTimeoutMs,
-            CompletableFuture<JoinGroupResponseData> response) {
-        String memberId() {
-            return request.memberId();
-        }
-
-        String groupInstanceId() {
-            return request.groupInstanceId();
-        }
-
-        boolean v9() {
-            return requester.apiVersion() >= 9;
-        }
-    }
 
     CompletableFuture<JoinGroupResponseData> join(JoinGroupRequestData request, Requester requester) {
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
@@ -82,7 +60,7 @@ final class GroupMembership {
         int rebalanceTimeoutMs = requester.apiVersion() == 0 || request.rebalanceTimeoutMs() <= 0
                 ? request.sessionTimeoutMs()
                 : request.rebalanceTimeoutMs();
-        Join join = new Join(request, requester, protocols, rebalanceTimeoutMs, response);
+        JoinRequest join = new JoinRequest(request, requester, protocols, rebalanceTimeoutMs, response);
 
         boolean unknownMember = memberId.isEmpty();
         ClassicGroup group = catalog.get(request.groupId());
@@ -125,7 +103,7 @@ final class GroupMembership {
         }
     }
 
-    private void joinNewMember(ClassicGroup group, Join join) {
+    private void joinNewMember(ClassicGroup group, JoinRequest join) {
         JoinGroupRequestData request = join.request();
         String existingStaticId = group.staticMemberId(join.groupInstanceId());
         if (group.is(GroupState.DEAD)) {
@@ -141,7 +119,7 @@ final class GroupMembership {
                 : join.requester().clientId();
         String newMemberId = prefix + "-" + UUID.randomUUID();
         if (existingStaticId != null) {
-            replaceStaticMember(group, group.member(existingStaticId), newMemberId, join);
+            staticRejoin.rejoin(group, group.member(existingStaticId), newMemberId, join);
         } else if (join.groupInstanceId() == null && join.requester().apiVersion() >= 4) {
             // KIP-394: hand out the id first, so a client that never comes back leaves no member behind.
             rebalance.addPendingMember(group, newMemberId, request.sessionTimeoutMs());
@@ -151,7 +129,7 @@ final class GroupMembership {
         }
     }
 
-    private void joinKnownMember(ClassicGroup group, Join join) {
+    private void joinKnownMember(ClassicGroup group, JoinRequest join) {
         JoinGroupRequestData request = join.request();
         String memberId = join.memberId();
         if (group.is(GroupState.DEAD)) {
@@ -203,7 +181,7 @@ final class GroupMembership {
         }
     }
 
-    private void addMember(ClassicGroup group, String memberId, Join join) {
+    private void addMember(ClassicGroup group, String memberId, JoinRequest join) {
         JoinGroupRequestData request = join.request();
         GroupMember member = new GroupMember(
                 memberId,
@@ -227,7 +205,7 @@ final class GroupMembership {
         rebalance.maybePrepare(group, "member " + member + " joined");
     }
 
-    private void updateMemberAndRebalance(ClassicGroup group, GroupMember member, Join join, String reason) {
+    private void updateMemberAndRebalance(ClassicGroup group, GroupMember member, JoinRequest join, String reason) {
         member.protocols = join.protocols();
         member.rebalanceTimeoutMs = join.rebalanceTimeoutMs();
         member.sessionTimeoutMs = join.request().sessionTimeoutMs();
@@ -238,85 +216,6 @@ final class GroupMembership {
         }
         member.awaitingJoin = join.response();
         rebalance.maybePrepare(group, reason);
-    }
-
-    /**
-     * KIP-345: a static member came back (its {@code group.instance.id} is known) without its member id. It takes
-     * the old member's place and assignment; the old incarnation is fenced. In a Stable group whose protocol
-     * stays the same this needs no rebalance, only storing the new member id.
-     */
-    private void replaceStaticMember(ClassicGroup group, GroupMember old, String newMemberId, Join join) {
-        String oldLeader = group.leaderId;
-        GroupMember replacement = old.withMemberId(newMemberId);
-        old.completeJoin(Rebalance.joinError(old.memberId, Errors.FENCED_INSTANCE_ID));
-        old.completeSync(new SyncGroupResponseData().setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
-        old.cancelHeartbeatExpiry();
-        group.replaceStatic(old, replacement);
-        log.info(
-                "static member {} of group {} rejoined as {} (was {})",
-                join.groupInstanceId(),
-                group.groupId,
-                newMemberId,
-                old.memberId);
-        rebalance.scheduleHeartbeatExpiry(group, replacement, replacement.sessionTimeoutMs);
-
-        List<GroupMember.Protocol> oldProtocols = replacement.protocols;
-        int oldRebalanceTimeoutMs = replacement.rebalanceTimeoutMs;
-        int oldSessionTimeoutMs = replacement.sessionTimeoutMs;
-        replacement.protocols = join.protocols();
-        replacement.rebalanceTimeoutMs = join.rebalanceTimeoutMs();
-        replacement.sessionTimeoutMs = join.request().sessionTimeoutMs();
-        replacement.supportsSkipAssignment = join.v9();
-        replacement.awaitingJoin = join.response();
-
-        switch (group.state()) {
-            case STABLE:
-                if (!group.selectProtocol().equals(group.protocolName)) {
-                    rebalance.prepare(group, "static member " + replacement + " changed the group's protocol");
-                    return;
-                }
-                int generation = group.generationId;
-                rebalance.storeGroup(group, group.currentAssignments()).thenAccept(error -> {
-                    if (replacement.awaitingJoin != join.response()) {
-                        return; // a rebalance or another join settled this request meanwhile
-                    }
-                    if (error != Errors.NONE) {
-                        if (catalog.isCurrent(group) && group.member(newMemberId) == replacement) {
-                            GroupMember restored = replacement.withMemberId(old.memberId);
-                            restored.protocols = oldProtocols;
-                            restored.rebalanceTimeoutMs = oldRebalanceTimeoutMs;
-                            restored.sessionTimeoutMs = oldSessionTimeoutMs;
-                            replacement.cancelHeartbeatExpiry();
-                            group.replaceStatic(replacement, restored);
-                            rebalance.scheduleHeartbeatExpiry(group, restored, restored.sessionTimeoutMs);
-                        }
-                        replacement.completeJoin(Rebalance.joinError("", error));
-                    } else if (group.generationId == generation && replacement.supportsSkipAssignment) {
-                        // KIP-814: a returning static leader learns it leads but keeps the current assignment.
-                        boolean leads = group.isLeader(newMemberId);
-                        replacement.completeJoin(rebalance
-                                .joinResponse(group, replacement, leads ? group.joinResponseMembers() : List.of())
-                                .setSkipAssignment(leads));
-                    } else {
-                        // Older clients: name the previous leader, so the member does not compute an assignment
-                        // that a Stable group would never hand out.
-                        replacement.completeJoin(rebalance
-                                .joinResponse(group, replacement, List.of())
-                                .setLeader(oldLeader));
-                    }
-                });
-                break;
-            case COMPLETING_REBALANCE:
-                // The leader may be assigning to the old member id: start over so the new id gets its share.
-                rebalance.prepare(group, "static member " + replacement + " rejoined during the sync phase");
-                break;
-            case PREPARING_REBALANCE:
-                rebalance.maybeCompleteJoin(group);
-                break;
-            default:
-                throw new IllegalStateException(group + " has static member " + old + " but is "
-                        + group.state().kafkaName());
-        }
     }
 
     /**

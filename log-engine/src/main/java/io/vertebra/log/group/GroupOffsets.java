@@ -1,6 +1,7 @@
 package io.vertebra.log.group;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * moment; deletions likewise. Offsets of an empty group expire {@code offsets.retention.minutes} after the later
  * of their commit and the group becoming empty; those of a standalone consumer (no group management)
  * retention after their commit; in a Stable consumer group, only offsets of topics nobody subscribes to expire.
+ * Offsets of deleted topics are removed by the same periodic sweep.
  *
  * <p>Called on the coordinator thread only.
  */
@@ -120,9 +122,11 @@ final class GroupOffsets {
             return CompletableFuture.completedFuture(response);
         }
         ClassicGroup committing = group;
-        committing.pendingCommits++;
+        List<TopicPartition> partitions = new ArrayList<>();
+        records.forEach(r -> partitions.add(((GroupRecord.OffsetCommit) r).partition()));
+        committing.commitStarted(partitions);
         return writer.append(committing.offsetsPartition, records).thenApply(outcome -> {
-            committing.pendingCommits--;
+            committing.commitDone(partitions);
             if (!outcome.ok()) {
                 Errors error = GroupWriter.forOffsetCommit(outcome.appendError());
                 accepted.forEach(p -> p.setErrorCode(error.code()));
@@ -352,12 +356,16 @@ final class GroupOffsets {
         return group.is(GroupState.EMPTY)
                 && group.members.isEmpty()
                 && group.pendingMembers.isEmpty()
-                && group.pendingCommits == 0
+                && !group.hasPendingCommits()
                 && group.offsets.size() == expiring;
     }
 
-    private List<TopicPartition> expirable(ClassicGroup group, long now) {
-        List<TopicPartition> expired = new ArrayList<>();
+    private Set<TopicPartition> expirable(ClassicGroup group, long now) {
+        Set<TopicPartition> expired = new LinkedHashSet<>();
+        if (topics.isCurrent()) {
+            // Offsets of deleted topics go whatever the group's state: nobody can consume them any more.
+            group.offsets.keySet().stream().filter(tp -> !topics.exists(tp)).forEach(expired::add);
+        }
         long retentionMs = config.offsetsRetentionMs();
         Set<String> subscribed = null;
         boolean onlyUnsubscribed = false;
@@ -376,7 +384,7 @@ final class GroupOffsets {
             if (group.protocolType != null && group.is(GroupState.EMPTY)) {
                 since = Math.max(since, group.stateTimestampMs());
             }
-            if (onlyUnsubscribed && subscribed.contains(e.getKey().topic())) {
+            if ((onlyUnsubscribed && subscribed.contains(e.getKey().topic())) || expired.contains(e.getKey())) {
                 continue;
             }
             if (now - since >= retentionMs) {

@@ -44,8 +44,9 @@ public final class OffsetsTopic {
                 : topic.partitions().size();
     }
 
-    public int partitionFor(String groupId) {
-        return Utils.abs(groupId.hashCode()) % partitionCount();
+    /** The partition of {@code __consumer_offsets} that holds group {@code groupId}'s records. */
+    static int partitionFor(String groupId, int partitionCount) {
+        return Utils.abs(groupId.hashCode()) % partitionCount;
     }
 
     /**
@@ -67,7 +68,7 @@ public final class OffsetsTopic {
         if (topic == null) {
             return notAvailable(groupId, OffsetsTopicLog.TOPIC + " does not exist yet");
         }
-        int partition = Utils.abs(groupId.hashCode()) % topic.partitions().size();
+        int partition = partitionFor(groupId, topic.partitions().size());
         PartitionImage p = topic.partition(partition);
         BrokerImage leader =
                 p == null || !p.hasLeader() ? null : image.brokers().get(p.leader());

@@ -16,6 +16,9 @@ public interface TopicDirectory {
     /** The id of the topic named {@code name}, or null when there is no such topic. */
     Uuid idOf(String name);
 
+    /** Whether the answers reflect the cluster's metadata yet (false while a broker still replays it). */
+    boolean isCurrent();
+
     /** Answers from the latest metadata image. */
     static TopicDirectory of(Supplier<MetadataImage> images) {
         return new TopicDirectory() {
@@ -35,6 +38,11 @@ public interface TopicDirectory {
             public Uuid idOf(String name) {
                 TopicImage topic = images.get().topic(name);
                 return topic == null ? null : topic.id();
+            }
+
+            @Override
+            public boolean isCurrent() {
+                return images.get().offset() >= 0;
             }
         };
     }

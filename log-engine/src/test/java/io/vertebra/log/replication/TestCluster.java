@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** N brokers in this JVM forming one Raft-backed cluster on loopback, for fast replication tests. */
-final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final int size;
     private final int[] kafkaPorts;
@@ -34,7 +34,7 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    static TestCluster start(Path dir, int size, Map<String, String> extra) {
+    public static TestCluster start(Path dir, int size, Map<String, String> extra) {
         TestCluster cluster = new TestCluster(dir, size, extra);
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
@@ -71,7 +71,7 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    void stopBroker(int id) {
+    public void stopBroker(int id) {
         Broker b = brokers[id - 1];
         brokers[id - 1] = null;
         if (b != null) {
@@ -79,11 +79,11 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    Broker broker(int id) {
+    public Broker broker(int id) {
         return brokers[id - 1];
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         List<String> servers = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             servers.add("127.0.0.1:" + kafkaPorts[i]);
