@@ -190,7 +190,7 @@ public final class ConnectRuntime implements AutoCloseable {
                 config.getInt(WorkerConfig.REBALANCE_TIMEOUT_MS),
                 url,
                 configs::snapshot,
-                configs::refresh);
+                configs::position);
         parts.add(membership);
         worker = new Worker(ctx, membership);
         parts.add(worker); // closed before the membership: tasks stop before this worker leaves the group

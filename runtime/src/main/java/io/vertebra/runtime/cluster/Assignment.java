@@ -9,6 +9,7 @@ import java.util.Set;
  * round of an incremental cooperative rebalance).
  *
  * @param memberUrls the REST URL of every live worker, by member id
+ * @param configPosition how far the leader had read the config topic: a member reads at least as far before acting
  */
 public record Assignment(
         int generation,
@@ -16,6 +17,7 @@ public record Assignment(
         Set<String> connectors,
         Set<TaskId> tasks,
         boolean revoked,
-        Map<String, String> memberUrls) {
-    public static final Assignment NONE = new Assignment(-1, "", Set.of(), Set.of(), false, Map.of());
+        Map<String, String> memberUrls,
+        long configPosition) {
+    public static final Assignment NONE = new Assignment(-1, "", Set.of(), Set.of(), false, Map.of(), 0);
 }

@@ -32,8 +32,14 @@ public interface ConfigStore extends AutoCloseable {
 
     void requestRestart(RestartRequest request);
 
-    /** Blocks until this worker has seen every write made anywhere before the call. */
+    /** Blocks until this worker has seen every write made anywhere before the call (a round trip to the log). */
     void refresh();
+
+    /** How far this worker has read: the position after the last applied record (comparable across workers). */
+    long position();
+
+    /** Blocks until this worker has read up to {@code position} (usually at once: the reader follows the log). */
+    void awaitPosition(long position);
 
     @Override
     void close();

@@ -53,6 +53,7 @@ public final class GroupMembership implements Membership {
 
     private final String url;
     private final Supplier<ClusterConfig> config;
+    private final java.util.function.LongSupplier position;
     private final Metrics metrics;
     private final ConsumerNetworkClient client;
     private final Coordinator coordinator;
@@ -66,8 +67,8 @@ public final class GroupMembership implements Membership {
     /**
      * @param clientConfig bootstrap servers and client settings ({@code security.protocol} ...)
      * @param url this worker's REST URL, shared with the other members
-     * @param config the config store's snapshot, refreshed by the leader before it assigns
-     * @param refresh brings the config snapshot up to date (the leader calls it before assigning)
+     * @param config the config store's snapshot the leader assigns from
+     * @param position how far the config store has read; sent with the assignment so members catch up to it
      */
     public GroupMembership(
             Map<String, Object> clientConfig,
@@ -77,12 +78,10 @@ public final class GroupMembership implements Membership {
             int rebalanceTimeoutMs,
             String url,
             Supplier<ClusterConfig> config,
-            Runnable refresh) {
+            java.util.function.LongSupplier position) {
         this.url = url;
-        this.config = () -> {
-            refresh.run();
-            return config.get();
-        };
+        this.config = config;
+        this.position = position;
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(
@@ -284,6 +283,8 @@ public final class GroupMembership implements Membership {
                 String protocol,
                 List<JoinGroupResponseData.JoinGroupResponseMember> allMemberMetadata,
                 boolean skipAssignment) {
+            // no round trip to the log here: a leader behind on configs sees the change soon and rebalances again
+            long readUpTo = position.getAsLong();
             ClusterConfig snapshot = config.get();
             Map<String, Assignor.Owned> members = new HashMap<>();
             Map<String, String> urls = new LinkedHashMap<>();
@@ -305,6 +306,7 @@ public final class GroupMembership implements Membership {
                 a.put("tasks", taskList(result.tasks().get(id)));
                 a.put("revoked", result.revoking().contains(id));
                 a.put("members", urls);
+                a.put("config_position", readUpTo);
                 out.put(id, ByteBuffer.wrap(json(a)));
             }
             log.info(
@@ -332,7 +334,8 @@ public final class GroupMembership implements Membership {
                         connectors,
                         tasks,
                         Boolean.TRUE.equals(a.get("revoked")),
-                        urls));
+                        urls,
+                        a.get("config_position") instanceof Number n ? n.longValue() : 0));
             }
         }
     }

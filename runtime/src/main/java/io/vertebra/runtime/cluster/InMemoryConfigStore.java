@@ -75,5 +75,13 @@ public final class InMemoryConfigStore implements ConfigStore {
     public void refresh() {}
 
     @Override
+    public long position() {
+        return snapshot.version();
+    }
+
+    @Override
+    public void awaitPosition(long position) {}
+
+    @Override
     public void close() {}
 }

@@ -16,6 +16,8 @@ public final class KafkaConfigStore implements ConfigStore {
     private volatile ClusterConfig snapshot = ClusterConfig.EMPTY;
     private volatile Listener listener;
     private volatile boolean caughtUp;
+    private final Object positionLock = new Object();
+    private long position; // guarded by positionLock: offset after the last record applied (one partition)
     private TopicLog log;
 
     /** {@code logFactory} starts the topic log with {@link #apply} as its record handler. */
@@ -34,6 +36,17 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            applyRecord(record);
+        } finally {
+            synchronized (positionLock) {
+                position = Math.max(position, record.offset() + 1);
+                positionLock.notifyAll();
+            }
+        }
+    }
+
+    private void applyRecord(ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null) {
             return;
         }
@@ -57,36 +70,67 @@ public final class KafkaConfigStore implements ConfigStore {
 
     @Override
     public void putConnectorConfig(String name, Map<String, String> config, TargetState initialState) {
+        long last;
         if (initialState != null) {
-            log.sendAndWait(ConfigRecords.key("target-state", name), ConfigRecords.stateValue(initialState));
+            last = log.sendAndWait(ConfigRecords.key("target-state", name), ConfigRecords.stateValue(initialState));
         }
-        log.sendAndWait(ConfigRecords.key("connector", name), ConfigRecords.connectorValue(config));
-        refresh();
+        last = log.sendAndWait(ConfigRecords.key("connector", name), ConfigRecords.connectorValue(config));
+        awaitPosition(last + 1); // read-your-writes without a round trip: the reader follows the log
     }
 
     @Override
     public void removeConnector(String name) {
-        log.sendAndWait(ConfigRecords.key("connector", name), null);
-        log.sendAndWait(ConfigRecords.key("tasks", name), null);
-        log.sendAndWait(ConfigRecords.key("target-state", name), null);
-        refresh();
+        long last;
+        last = log.sendAndWait(ConfigRecords.key("connector", name), null);
+        last = log.sendAndWait(ConfigRecords.key("tasks", name), null);
+        last = log.sendAndWait(ConfigRecords.key("target-state", name), null);
+        awaitPosition(last + 1); // read-your-writes without a round trip: the reader follows the log
     }
 
     @Override
     public void putTaskConfigs(String name, List<Map<String, String>> tasks) {
-        log.sendAndWait(ConfigRecords.key("tasks", name), ConfigRecords.tasksValue(tasks));
-        refresh();
+        long last;
+        last = log.sendAndWait(ConfigRecords.key("tasks", name), ConfigRecords.tasksValue(tasks));
+        awaitPosition(last + 1); // read-your-writes without a round trip: the reader follows the log
     }
 
     @Override
     public void putTargetState(String name, TargetState state) {
-        log.sendAndWait(ConfigRecords.key("target-state", name), ConfigRecords.stateValue(state));
-        refresh();
+        long last;
+        last = log.sendAndWait(ConfigRecords.key("target-state", name), ConfigRecords.stateValue(state));
+        awaitPosition(last + 1); // read-your-writes without a round trip: the reader follows the log
     }
 
     @Override
     public void requestRestart(RestartRequest request) {
         log.sendAndWait(ConfigRecords.key("restart", request.connector()), ConfigRecords.restartValue(request));
+    }
+
+    @Override
+    public long position() {
+        synchronized (positionLock) {
+            return position;
+        }
+    }
+
+    @Override
+    public void awaitPosition(long target) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        synchronized (positionLock) {
+            while (position < target) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    throw new org.apache.kafka.connect.errors.ConnectException(
+                            "config topic not read up to offset " + target + " within 60 s (at " + position + ")");
+                }
+                try {
+                    positionLock.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new org.apache.kafka.connect.errors.ConnectException("interrupted", e);
+                }
+            }
+        }
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class SoloMembership implements Membership {
         }
         Set<String> connectors = new TreeSet<>(current.connectors().keySet());
         listener.onAssignment(
-                new Assignment(++generation, "solo", connectors, current.allTasks(), false, Map.of("solo", url)));
+                new Assignment(++generation, "solo", connectors, current.allTasks(), false, Map.of("solo", url), 0));
     }
 
     @Override

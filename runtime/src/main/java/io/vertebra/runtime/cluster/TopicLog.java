@@ -133,10 +133,10 @@ public final class TopicLog implements AutoCloseable {
         return producer.send(new ProducerRecord<>(topic, key, value));
     }
 
-    /** Sends and waits for the log to acknowledge the record. */
-    public void sendAndWait(byte[] key, byte[] value) {
+    /** Sends and waits for the log to acknowledge the record; returns the record's offset. */
+    public long sendAndWait(byte[] key, byte[] value) {
         try {
-            send(key, value).get(60, TimeUnit.SECONDS);
+            return send(key, value).get(60, TimeUnit.SECONDS).offset();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("interrupted while writing to " + topic, e);

@@ -92,7 +92,13 @@ public final class Worker
                     next.revoked() ? " (gave some up)" : "");
             assignment = next;
             published = next;
-            ctx.configStore().refresh();
+            try {
+                ctx.configStore().awaitPosition(next.configPosition()); // at least what the leader assigned from
+            } catch (RuntimeException e) {
+                log.warn(
+                        "config topic not caught up to the leader's position ({}); reading to its end", e.getMessage());
+                ctx.configStore().refresh();
+            }
             ClusterConfig previous = config;
             config = ctx.configStore().snapshot();
             reconcile();
