@@ -2,6 +2,7 @@ package io.vertebra.connect.cdcpostgres;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.connect.cdcpostgres.testing.ChangeWriter;
 import io.vertebra.connect.cdcpostgres.testing.ConnectWorker;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The plugin directory this module installs, {@code plugins/vertebra-cdc-postgres}, runs in the real Apache Kafka
  * Connect 4.3 worker (ServiceLoader discovery only) on a real Kafka 4.3 broker: the example pipeline
  * {@code cdc-postgres-to-jdbc.yaml} (with our JDBC sink's plugin directory next to it) mirrors a snapshot and then
- * streamed changes into a second database, equal to the source by checksum.
+ * streamed changes into a second database, equal to the source by checksum. Every plugin class of the directory,
+ * Debezium's converters included, loads there.
  */
 class KafkaConnectWorkerIT {
     private static final int ROWS = 5_000;
@@ -39,6 +41,12 @@ class KafkaConnectWorkerIT {
                 RealKafkaCluster kafka = RealKafkaCluster.start(work.resolve("kafka"), 1, "512m", Map.of());
                 ConnectWorker connect = ConnectWorker.start(
                         work.resolve("connect"), kafka.bootstrapServers(), pluginPath, "768m", Map.of())) {
+            // Debezium's converters hand Jackson trees to the worker's JsonConverter: they load only when the plugin
+            // shares the worker's Jackson (a bundled copy made this converter fail to load)
+            String plugins =
+                    connect.get("/connector-plugins?connectorsOnly=false").body();
+            assertTrue(plugins.contains("io.debezium.converters.CloudEventsConverter"), plugins);
+            assertTrue(plugins.contains("io.debezium.connector.postgresql.PostgresConnector"), plugins);
             String shop = pg.createDatabase("shop");
             String mirror = pg.createDatabase("mirror");
             OrdersTable.create(shop, ROWS);

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The official Debezium PostgreSQL plugin archive ({@code debezium-connector-postgres-3.6.1.Final-plugin.tar.gz}
  * from Maven Central, which bundles its own connect-api and kafka-clients), extracted as it comes into a plugin
  * directory by the build, runs unchanged on a Vertebra node: snapshot, streaming of inserts, updates and deletes,
- * the replication slot's confirmed position advancing once the log acknowledged the changes, and, after a SIGKILL of
- * the node, a restart that resumes from the stored offsets (no second snapshot) and goes on streaming.
+ * the replication slot's confirmed position advancing once the log acknowledged the changes, after a SIGKILL of the
+ * node a restart that resumes from the stored offsets (no second snapshot) and goes on streaming, and heartbeats in
+ * their own auto-created topic.
  */
 class OfficialPluginArchiveIT {
     private static final int ROWS = 500;
@@ -63,6 +64,7 @@ class OfficialPluginArchiveIT {
             config.put("slot.name", "vertebra_archive");
             config.put("publication.autocreate.mode", "filtered");
             config.put("table.include.list", "public.orders");
+            config.put("heartbeat.interval.ms", "1000");
             config.put("topic.creation.default.partitions", "1");
             config.put("topic.creation.default.replication.factor", "-1");
             config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -103,6 +105,11 @@ class OfficialPluginArchiveIT {
                                 .anyMatch(e -> e != null && e.at("/after/id").asLong() == 502));
                 assertEquals(ROWS, topic.count("r"), "the restarted task resumed from its offsets: no second snapshot");
                 assertEquals("RUNNING", rest.taskState("archive", 0));
+            }
+            try (TopicReader heartbeats = new TopicReader(node.bootstrapServers(), "__debezium-heartbeat.arch")) {
+                await("heartbeats")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> !heartbeats.events().isEmpty());
             }
         }
     }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the build installs into {@code plugins/vertebra-cdc-postgres} (checked after packaging, hence an IT): the
- * Debezium jars of the official plugin archive, at the same versions, with the same PostgreSQL driver, plus one
- * consistent Jackson; and nothing the host provides (connect-api, kafka-clients, slf4j, a logging backend), so the
- * connector and the worker share one copy of the Connect API types.
+ * Debezium jars of the official plugin archive, at the same versions, with the same PostgreSQL driver; and nothing
+ * the host provides (connect-api, kafka-clients, slf4j, a logging backend, Jackson), so the connector and the worker
+ * share one copy of the Connect API types and of the Jackson types Debezium's converters pass to connect-json.
  */
 class PluginDirectoryIT {
     private static final Path PLUGIN = ProjectLayout.root().resolve("plugins/vertebra-cdc-postgres");
@@ -47,6 +47,7 @@ class PluginDirectoryIT {
                         .filter(n -> n.endsWith(".class")
                                 && (n.startsWith("org/apache/kafka/")
                                         || n.startsWith("org/slf4j/")
+                                        || n.startsWith("com/fasterxml/jackson/")
                                         || n.startsWith("ch/qos/logback/")
                                         || n.startsWith("org/apache/logging/log4j/")
                                         || n.startsWith("org/apache/log4j/")))
