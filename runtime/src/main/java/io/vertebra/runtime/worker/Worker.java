@@ -107,6 +107,11 @@ public final class Worker
             }
             // a change read while refreshing would otherwise be lost: its own event will find nothing new
             membership.onConfigChange(previous, config);
+            // the leader assigned from an older config than this worker has read (say, task configs written while
+            // the rebalance was in flight, whose rejoin request the completing rebalance swallowed): go again
+            if (next.configPosition() > 0 && ctx.configStore().position() > next.configPosition()) {
+                membership.requestRejoin();
+            }
         });
     }
 

@@ -285,6 +285,28 @@ class FilePipelineIT {
         rest.delete("/connectors/creator");
     }
 
+    @Test
+    void connectorsDeletedAndCreatedInQuickSuccessionAllGetTheirTasks() throws Exception {
+        Path input = dir.resolve("churn.txt");
+        Files.write(input, List.of("x"));
+        for (int i = 0; i < 6; i++) {
+            String name = "churn-" + i;
+            assertEquals(
+                    201,
+                    rest.json("POST", "/connectors", """
+                    {"name": "%s", "config": {"connector.class": "FileStreamSource", "file": "%s", "topic": "churn"}}""".formatted(name, input)).status());
+            if (i > 0) {
+                assertEquals(204, rest.delete("/connectors/churn-" + (i - 1)).status());
+            }
+            await(name + " gets a running task").atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode task =
+                        rest.get("/connectors/" + name + "/status").json().at("/tasks/0/state");
+                return task.asText().equals("RUNNING");
+            });
+        }
+        rest.delete("/connectors/churn-5");
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
         var h = r.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
