@@ -51,7 +51,8 @@ public final class ConnectBench {
         System.out.printf(
                 "Connect benchmark: %,d lines of ~100 bytes (%,d bytes), JSON with schemas, %d rounds%n",
                 lines, Files.size(input), rounds);
-        try (BenchKafka kafka = BenchKafka.start(dir.resolve("kafka"))) {
+        try (TempDir cleanup = new TempDir(dir); // closed last: after the broker stopped
+                BenchKafka kafka = BenchKafka.start(dir.resolve("kafka"))) {
             Result kc = new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             Result vb = new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             if (systems.contains("kafka-connect"))
@@ -65,19 +66,38 @@ public final class ConnectBench {
                     vb = run(worker, kafka.bootstrapServers(), input, lines, "vb", rounds, dir);
                 }
             System.out.println();
-            System.out.printf("%-24s %15s %15s %17s %17s%n", "", "source lines/s", "sink lines/s",
-                    "source lines/cpu-s", "sink lines/cpu-s");
+            System.out.printf(
+                    "%-24s %15s %15s %17s %17s%n",
+                    "", "source lines/s", "sink lines/s", "source lines/cpu-s", "sink lines/cpu-s");
             print("Apache Kafka Connect 4.3", kc);
             print("Vertebra", vb);
-            System.out.printf("%-24s %14.2fx %14.2fx %16.2fx %16.2fx%n", "ratio (Vertebra / AK)",
-                    vb.sourceLinesPerSec / kc.sourceLinesPerSec, vb.sinkLinesPerSec / kc.sinkLinesPerSec,
-                    vb.sourcePerCpu / kc.sourcePerCpu, vb.sinkPerCpu / kc.sinkPerCpu);
+            System.out.printf(
+                    "%-24s %14.2fx %14.2fx %16.2fx %16.2fx%n",
+                    "ratio (Vertebra / AK)",
+                    vb.sourceLinesPerSec / kc.sourceLinesPerSec,
+                    vb.sinkLinesPerSec / kc.sinkLinesPerSec,
+                    vb.sourcePerCpu / kc.sourcePerCpu,
+                    vb.sinkPerCpu / kc.sinkPerCpu);
         }
     }
 
     private static void print(String name, Result r) {
-        System.out.printf("%-24s %,15.0f %,15.0f %,17.0f %,17.0f%n", name, r.sourceLinesPerSec, r.sinkLinesPerSec,
-                r.sourcePerCpu, r.sinkPerCpu);
+        System.out.printf(
+                "%-24s %,15.0f %,15.0f %,17.0f %,17.0f%n",
+                name, r.sourceLinesPerSec, r.sinkLinesPerSec, r.sourcePerCpu, r.sinkPerCpu);
+    }
+
+    /** Removes the benchmark's scratch directory (input, outputs, broker data) when the run ends. */
+    private record TempDir(Path dir) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("cannot remove " + dir + ": " + e);
+            }
+        }
     }
 
     private static void writeInput(Path input, int lines) throws Exception {
@@ -140,8 +160,10 @@ public final class ConnectBench {
                 }
                 double sink = lines / ((System.nanoTime() - start) / 1e9);
                 double sinkCpu = lines / (worker.cpuSeconds() - cpu);
-                System.out.printf("  %s round %d: source %,.0f lines/s (%,.0f per CPU-second), sink %,.0f lines/s"
-                        + " (%,.0f per CPU-second)%n", worker.name, round + 1, source, sourceCpu, sink, sinkCpu);
+                System.out.printf(
+                        "  %s round %d: source %,.0f lines/s (%,.0f per CPU-second), sink %,.0f lines/s"
+                                + " (%,.0f per CPU-second)%n",
+                        worker.name, round + 1, source, sourceCpu, sink, sinkCpu);
                 bestSource = Math.max(bestSource, source);
                 bestSink = Math.max(bestSink, sink);
                 bestSourceCpu = Math.max(bestSourceCpu, sourceCpu);

@@ -11,18 +11,27 @@ import java.nio.file.Path;
  */
 final class SharedKafka {
     private static KafkaBroker cluster;
+    private static Path dir;
 
     private SharedKafka() {}
 
     static synchronized String bootstrapServers() {
         if (cluster == null) {
             try {
-                Path dir = Files.createTempDirectory("vertebra-runtime-kafka-");
+                dir = Files.createTempDirectory("vertebra-runtime-kafka-");
                 cluster = KafkaBroker.start(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                cluster.close();
+                try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
+                } catch (IOException | RuntimeException e) {
+                    // best effort: a temporary directory
+                }
+            }));
         }
         return cluster.bootstrapServers();
     }
