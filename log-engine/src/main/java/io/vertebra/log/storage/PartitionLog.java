@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: appends, truncation, roll and retention take {@code appendLock}; reads take no lock and work on
  * volatile snapshots of the end offsets and the concurrent segment map, reading only bytes below the offset
- * limit they captured. Flushes take {@code flushLock} and may run concurrently with appends.
+ * limit they captured. Flushes take {@code flushLock} and may run concurrently with appends; lock order is
+ * appendLock before flushLock (close flushes under the append lock), so a flush never takes the append lock.
  */
 public final class PartitionLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
@@ -61,7 +62,6 @@ public final class PartitionLog implements AutoCloseable {
     private volatile LogOffsetMetadata highWatermark;
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
-    private long unflushedRecords;
     private volatile long lastFlushMs;
     private volatile boolean closed;
 
@@ -442,8 +442,7 @@ public final class PartitionLog implements AutoCloseable {
             TimestampType timestampType = c.timestampType();
             long next = ProduceBatches.assignOffsets(toWrite, firstOffset, leaderEpoch, timestampType, now);
             write(toWrite, firstOffset, leaderEpoch, now);
-            unflushedRecords += next - firstOffset;
-            flush = unflushedRecords >= c.flushMessages();
+            flush = next - recoveryPoint >= c.flushMessages();
             result = new AppendResult(
                     firstOffset,
                     next - 1,
@@ -484,8 +483,7 @@ public final class PartitionLog implements AutoCloseable {
             for (MutableRecordBatch batch : records.batches()) {
                 epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
             }
-            unflushedRecords += next - expected;
-            flush = unflushedRecords >= config.flushMessages();
+            flush = next - recoveryPoint >= config.flushMessages();
         }
         if (flush) {
             flush(logEnd.offset());
@@ -664,9 +662,6 @@ public final class PartitionLog implements AutoCloseable {
             }
             recoveryPoint = offset;
             lastFlushMs = time.milliseconds();
-            synchronized (appendLock) {
-                unflushedRecords = Math.max(0, logEnd.offset() - recoveryPoint);
-            }
         }
     }
 
