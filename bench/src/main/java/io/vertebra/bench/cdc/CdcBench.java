@@ -51,7 +51,12 @@ public final class CdcBench {
 
     /** One pipeline's numbers in one round. */
     record Run(
-            String system, int round, double snapshotRowsPerSecond, double snapshotSeconds, SteadyChanges.Result lag) {}
+            String system,
+            int round,
+            double snapshotRowsPerSecond,
+            double snapshotRowsPerCpuSecond,
+            double snapshotSeconds,
+            SteadyChanges.Result lag) {}
 
     public static void main(String[] args) throws Exception {
         int rows = option(args, "--rows", 200_000);
@@ -144,20 +149,23 @@ public final class CdcBench {
         String sourceName = "cdc_" + tag;
         String sinkName = "sink_" + tag;
         long start = System.nanoTime();
+        double cpuStart = cpuSeconds(runtime.pids());
         runtime.deploy(sourceName, sourceConfig(pg, tag));
         runtime.deploy(sinkName, sinkConfig(runtime.sinkClass(), pg, tag));
         String count = "SELECT count(*) FROM public.bench_orders";
         awaitTrue(runtime, List.of(sourceName, sinkName), () -> scalar(destination, count) >= rows);
         double snapshotSeconds = (System.nanoTime() - start) / 1e9;
         double snapshotRate = rows / snapshotSeconds;
+        double snapshotPerCpu = rows / (cpuSeconds(runtime.pids()) - cpuStart);
         System.out.printf(
                 Locale.ROOT,
-                "  %-13s round %d: snapshot of %,d rows in %.1f s = %,.0f rows/s%n",
+                "  %-13s round %d: snapshot of %,d rows in %.1f s = %,.0f rows/s, %,.0f rows per CPU-second%n",
                 system,
                 round,
                 rows,
                 snapshotSeconds,
-                snapshotRate);
+                snapshotRate,
+                snapshotPerCpu);
 
         long firstNewId = 10_000_000L * round + (system.equals(VERTEBRA) ? 5_000_000L : 0);
         SteadyChanges.Result lag =
@@ -180,7 +188,7 @@ public final class CdcBench {
         runtime.remove(sourceName);
         // the next pipeline snapshots the same table: take the streamed rows out again
         Rows.execute(source, "DELETE FROM public.bench_orders WHERE id > " + rows);
-        return new Run(system, round, snapshotRate, snapshotSeconds, lag);
+        return new Run(system, round, snapshotRate, snapshotPerCpu, snapshotSeconds, lag);
     }
 
     /** Debezium's PostgresConnector, configured the same for both runtimes. */
@@ -287,32 +295,35 @@ public final class CdcBench {
 
     private static void report(List<Run> runs) {
         System.out.println();
-        System.out.println(
-                "| pipeline | round | snapshot rows/s | changes/s | lag p50 ms | p99 ms | p99.9 ms | max ms |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| pipeline | round | snapshot rows/s | rows per CPU-s | changes/s | lag p50 ms | p99 ms"
+                + " | p99.9 ms | max ms |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Run r : runs) {
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %d | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.1f |%n",
+                    "| %s | %d | %,.0f | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.1f |%n",
                     r.system(),
                     r.round(),
                     r.snapshotRowsPerSecond(),
+                    r.snapshotRowsPerCpuSecond(),
                     r.lag().changesPerSecond(),
                     r.lag().percentileMs(50),
                     r.lag().percentileMs(99),
                     r.lag().percentileMs(99.9),
                     r.lag().percentileMs(100));
         }
-        double kc = median(runs, KAFKA_CONNECT);
-        double vb = median(runs, VERTEBRA);
+        double kc = median(runs, KAFKA_CONNECT, Run::snapshotRowsPerSecond);
+        double vb = median(runs, VERTEBRA, Run::snapshotRowsPerSecond);
         if (!Double.isNaN(kc) && !Double.isNaN(vb)) {
             System.out.printf(
                     Locale.ROOT,
                     "%nsnapshot, median over rounds: Vertebra %,.0f rows/s vs Kafka Connect %,.0f rows/s = %.2fx"
-                            + " (goal >= 1.5x)%n",
+                            + " (goal >= 1.5x); per CPU-second of the pipeline's JVMs %.2fx%n",
                     vb,
                     kc,
-                    vb / kc);
+                    vb / kc,
+                    median(runs, VERTEBRA, Run::snapshotRowsPerCpuSecond)
+                            / median(runs, KAFKA_CONNECT, Run::snapshotRowsPerCpuSecond));
         }
         runs.stream()
                 .filter(r -> r.system().equals(VERTEBRA))
@@ -325,13 +336,28 @@ public final class CdcBench {
                         r.lag().changesPerSecond()));
     }
 
-    private static double median(List<Run> runs, String system) {
+    private static double median(List<Run> runs, String system, java.util.function.ToDoubleFunction<Run> metric) {
         double[] rates = runs.stream()
                 .filter(r -> r.system().equals(system))
-                .mapToDouble(Run::snapshotRowsPerSecond)
+                .mapToDouble(metric)
                 .sorted()
                 .toArray();
         return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
+    }
+
+    /** User + system CPU time of the processes so far, from {@code /proc/<pid>/stat} (Linux; 100 ticks a second). */
+    static double cpuSeconds(long[] pids) {
+        double total = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+        return total;
     }
 
     private static String loadAverage() {
