@@ -2,52 +2,31 @@ package io.vertebra.node;
 
 import io.vertebra.testkit.ChildProcess;
 import io.vertebra.testkit.Ports;
-import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.VertebraProcess;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-/** A Vertebra node started the way a user starts it ({@code java -jar vertebra.jar start ...}) in a child JVM. */
+/** A Vertebra node in a child JVM (the test kit's {@link VertebraProcess}), with the field names tests use. */
 final class NodeProcess implements AutoCloseable {
     final Path dataDir;
     final int kafkaPort;
     final int restPort;
     final ChildProcess process;
+    private final VertebraProcess node;
 
-    private NodeProcess(Path dataDir, int kafkaPort, int restPort, ChildProcess process) {
-        this.dataDir = dataDir;
-        this.kafkaPort = kafkaPort;
-        this.restPort = restPort;
-        this.process = process;
+    NodeProcess(VertebraProcess node) {
+        this.node = node;
+        this.dataDir = node.dataDir();
+        this.kafkaPort = node.kafkaPort();
+        this.restPort = node.restPort();
+        this.process = node.process();
     }
 
     static Path jar() {
-        return ProjectLayout.root().resolve("node/target/vertebra.jar");
+        return VertebraProcess.jar();
     }
 
     static NodeProcess start(Path dataDir, int kafkaPort, int restPort, String... extraArgs) {
-        List<String> command = new ArrayList<>(List.of(
-                ProjectLayout.javaBinary().toString(),
-                "-Xmx384m",
-                "-XX:+UseParallelGC",
-                "-jar",
-                jar().toString(),
-                "start",
-                "--data-dir",
-                dataDir.toString(),
-                "--kafka-port",
-                Integer.toString(kafkaPort),
-                "--rest-port",
-                Integer.toString(restPort)));
-        command.addAll(List.of(extraArgs));
-        ChildProcess process = ChildProcess.start(
-                "node-" + kafkaPort,
-                command,
-                null,
-                java.util.Map.of(),
-                dataDir.resolveSibling(dataDir.getFileName() + "-node-" + System.nanoTime() + ".log"));
-        return new NodeProcess(dataDir, kafkaPort, restPort, process);
+        return new NodeProcess(VertebraProcess.start(dataDir, kafkaPort, restPort, extraArgs));
     }
 
     static NodeProcess startReady(Path dataDir) {
@@ -57,15 +36,15 @@ final class NodeProcess implements AutoCloseable {
     }
 
     String awaitReady() {
-        return process.awaitLineContaining("vertebra ready", Duration.ofSeconds(90));
+        return node.awaitReady();
     }
 
     String bootstrap() {
-        return "127.0.0.1:" + kafkaPort;
+        return node.bootstrap();
     }
 
     @Override
     public void close() {
-        process.close();
+        node.close();
     }
 }

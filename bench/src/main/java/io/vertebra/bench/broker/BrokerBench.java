@@ -1,6 +1,8 @@
 package io.vertebra.bench.broker;
 
+import io.vertebra.testkit.Ports;
 import io.vertebra.testkit.RealKafkaCluster;
+import io.vertebra.testkit.VertebraProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,9 +51,15 @@ public final class BrokerBench {
             List<String> jvm = jfr && round == rounds
                     ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("vertebra.jfr") + ",settings=profile")
                     : List.of();
-            try (VertebraNode node =
-                    VertebraNode.start(work.resolve("vertebra-" + round + "/data"), heap, List.of(), jvm)) {
-                vertebra.add(runRound(node.bootstrapServers(), records, work));
+            try (VertebraProcess node = VertebraProcess.start(
+                    work.resolve("vertebra-" + round + "/data"),
+                    Ports.free(),
+                    Ports.free(),
+                    heap,
+                    jvm,
+                    List.of("--config", workerOff(work).toString()))) {
+                node.awaitReady();
+                vertebra.add(runRound(node.bootstrap(), records, work));
             }
         }
         report(kafka, vertebra, records, heap);
