@@ -52,12 +52,7 @@ public final class BrokerBench {
                     ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("vertebra.jfr") + ",settings=profile")
                     : List.of();
             try (VertebraProcess node = VertebraProcess.start(
-                    work.resolve("vertebra-" + round + "/data"),
-                    Ports.free(),
-                    Ports.free(),
-                    heap,
-                    jvm,
-                    List.of("--config", workerOff(work).toString()))) {
+                    work.resolve("vertebra-" + round + "/data"), Ports.free(), Ports.free(), heap, jvm, List.of())) {
                 node.awaitReady();
                 vertebra.add(runRound(node.bootstrap(), records, work));
             }
