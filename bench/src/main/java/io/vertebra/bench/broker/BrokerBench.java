@@ -52,7 +52,12 @@ public final class BrokerBench {
                     ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("vertebra.jfr") + ",settings=profile")
                     : List.of();
             try (VertebraProcess node = VertebraProcess.start(
-                    work.resolve("vertebra-" + round + "/data"), Ports.free(), Ports.free(), heap, jvm, List.of())) {
+                    work.resolve("vertebra-" + round + "/data"),
+                    Ports.free(),
+                    Ports.free(),
+                    heap,
+                    jvm,
+                    List.of("--config", sameSettingsAsKafka(work).toString()))) {
                 node.awaitReady();
                 vertebra.add(runRound(node.bootstrap(), records, work));
             }
@@ -61,6 +66,16 @@ public final class BrokerBench {
         if (jfr) {
             System.out.println("JFR recording of the last Vertebra round: " + work.resolve("vertebra.jfr"));
         }
+    }
+
+    /**
+     * The settings the Kafka side runs with that differ from the defaults (the test kit's Kafka cluster starts
+     * groups without the initial rebalance delay), so both brokers are measured alike.
+     */
+    static Path sameSettingsAsKafka(Path work) throws java.io.IOException {
+        Path config = work.resolve("bench-node.yaml");
+        Files.writeString(config, "group.initial.rebalance.delay.ms: 0\n");
+        return config;
     }
 
     private static Round runRound(String bootstrap, long records, Path work) throws Exception {
