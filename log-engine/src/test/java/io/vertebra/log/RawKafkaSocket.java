@@ -39,6 +39,7 @@ public final class RawKafkaSocket implements AutoCloseable {
             socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 10_000);
             socket.setSoTimeout(30_000);
             socket.setTcpNoDelay(true);
+            socket.setSoLinger(true, 0); // close with a reset: thousands of test connections leave no TIME_WAIT
             return new RawKafkaSocket(socket);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot connect to " + bootstrap, e);
@@ -84,6 +85,21 @@ public final class RawKafkaSocket implements AutoCloseable {
     /** Signals the end of our input, as a client that has nothing more to send. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
+    }
+
+    /**
+     * Waits until the server either answers (a whole response frame arrives; returned) or closes the connection
+     * (returns null). Fails if it does neither within {@code timeout}.
+     */
+    public byte[] awaitAnswerOrClose(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        try {
+            return readFrame();
+        } catch (EOFException | SocketException e) {
+            return null;
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server neither answered nor closed the connection within " + timeout);
+        }
     }
 
     /**
