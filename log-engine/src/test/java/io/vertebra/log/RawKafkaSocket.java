@@ -11,6 +11,10 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -57,6 +61,27 @@ public final class RawKafkaSocket implements AutoCloseable {
             return (R) AbstractResponse.parseResponse(response, header);
         } catch (IOException e) {
             throw new UncheckedIOException("no response to " + request.apiKey() + " v" + request.version(), e);
+        }
+    }
+
+    /**
+     * Sends a request message at {@code version} exactly as given (no builder checks) and returns the parsed
+     * response; fails if the server closes the connection instead.
+     */
+    public AbstractResponse send(ApiMessage data, short version) {
+        ApiKeys api = ApiKeys.forId(data.apiKey());
+        RequestHeader header = new RequestHeader(api, version, "raw-test", ++correlationId);
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int headerSize = header.data().size(cache, header.headerVersion());
+        ByteBuffer frame = ByteBuffer.allocate(headerSize + data.size(cache, version));
+        header.data().write(new ByteBufferAccessor(frame), cache, header.headerVersion());
+        data.write(new ByteBufferAccessor(frame), cache, version);
+        frame.flip();
+        try {
+            writeFrame(frame);
+            return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no response to " + api + " v" + version, e);
         }
     }
 
