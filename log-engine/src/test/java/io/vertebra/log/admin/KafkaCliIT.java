@@ -205,7 +205,7 @@ class KafkaCliIT {
     }
 
     @Test
-    void consoleProducerAndConsumerWithoutAGroup() throws Exception {
+    void consoleProducerAndConsumerWithAndWithoutAGroup() throws Exception {
         admin.createTopics(List.of(new NewTopic("cli-console", 1, (short) 1)))
                 .all()
                 .get();
@@ -248,6 +248,30 @@ class KafkaCliIT {
                 consumed.lines().stream().filter(l -> l.startsWith("line-")).toList();
         assertEquals(lines, printed);
         assertContains(consumed.output(), "Processed a total of 100 messages");
+
+        // the same with a consumer group: it subscribes, is assigned the partition, and commits what it read
+        ToolResult grouped = tool(
+                KafkaDistribution.CONSOLE_CONSUMER,
+                "--topic",
+                "cli-console",
+                "--group",
+                "cli-console-group",
+                "--from-beginning",
+                "--max-messages",
+                "100",
+                "--timeout-ms",
+                "60000");
+        grouped.assertSuccess();
+        assertEquals(
+                lines,
+                grouped.lines().stream().filter(l -> l.startsWith("line-")).toList());
+        assertEquals(
+                100,
+                admin.listConsumerGroupOffsets("cli-console-group")
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .get(tp)
+                        .offset());
     }
 
     @Test
