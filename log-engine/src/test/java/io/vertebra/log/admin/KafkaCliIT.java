@@ -153,18 +153,6 @@ class KafkaCliIT {
                         .get("retention.ms")
                         .value());
 
-        ToolResult unknown = tool(
-                KafkaDistribution.CONFIGS,
-                "--alter",
-                "--entity-type",
-                "topics",
-                "--entity-name",
-                "cli-configs",
-                "--add-config",
-                "retention.bogus=5");
-        assertNotEquals(0, unknown.exitCode());
-        assertContains(unknown.output(), "retention.bogus");
-
         ok(
                 KafkaDistribution.CONFIGS,
                 "--alter",
