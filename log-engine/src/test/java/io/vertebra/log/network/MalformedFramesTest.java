@@ -86,7 +86,11 @@ class MalformedFramesTest {
             ApiKeys.CREATE_PARTITIONS,
             ApiKeys.DELETE_RECORDS,
             ApiKeys.ALTER_CONFIGS,
-            ApiKeys.INCREMENTAL_ALTER_CONFIGS);
+            ApiKeys.INCREMENTAL_ALTER_CONFIGS,
+            ApiKeys.ELECT_LEADERS,
+            ApiKeys.ALTER_PARTITION_REASSIGNMENTS,
+            ApiKeys.DELETE_GROUPS,
+            ApiKeys.OFFSET_DELETE);
 
     /** Mutated requests that still parsed and were answered: these reached the handlers. */
     private static final AtomicLong ANSWERED_MUTATIONS = new AtomicLong();
