@@ -11,6 +11,10 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -39,6 +43,7 @@ public final class RawKafkaSocket implements AutoCloseable {
             socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 10_000);
             socket.setSoTimeout(30_000);
             socket.setTcpNoDelay(true);
+            socket.setSoLinger(true, 0); // close with a reset: thousands of test connections leave no TIME_WAIT
             return new RawKafkaSocket(socket);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot connect to " + bootstrap, e);
@@ -56,6 +61,27 @@ public final class RawKafkaSocket implements AutoCloseable {
             return (R) AbstractResponse.parseResponse(response, header);
         } catch (IOException e) {
             throw new UncheckedIOException("no response to " + request.apiKey() + " v" + request.version(), e);
+        }
+    }
+
+    /**
+     * Sends a request message at {@code version} exactly as given (no builder checks) and returns the parsed
+     * response; fails if the server closes the connection instead.
+     */
+    public AbstractResponse send(ApiMessage data, short version) {
+        ApiKeys api = ApiKeys.forId(data.apiKey());
+        RequestHeader header = new RequestHeader(api, version, "raw-test", ++correlationId);
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int headerSize = header.data().size(cache, header.headerVersion());
+        ByteBuffer frame = ByteBuffer.allocate(headerSize + data.size(cache, version));
+        header.data().write(new ByteBufferAccessor(frame), cache, header.headerVersion());
+        data.write(new ByteBufferAccessor(frame), cache, version);
+        frame.flip();
+        try {
+            writeFrame(frame);
+            return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no response to " + api + " v" + version, e);
         }
     }
 
@@ -84,6 +110,21 @@ public final class RawKafkaSocket implements AutoCloseable {
     /** Signals the end of our input, as a client that has nothing more to send. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
+    }
+
+    /**
+     * Waits until the server either answers (a whole response frame arrives; returned) or closes the connection
+     * (returns null). Fails if it does neither within {@code timeout}.
+     */
+    public byte[] awaitAnswerOrClose(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        try {
+            return readFrame();
+        } catch (EOFException | SocketException e) {
+            return null;
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server neither answered nor closed the connection within " + timeout);
+        }
     }
 
     /**

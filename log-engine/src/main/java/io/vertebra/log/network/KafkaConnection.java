@@ -77,7 +77,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         ByteBuf frame = (ByteBuf) msg;
         try {
             ByteBuffer buffer = frame.nioBuffer();
-            if (buffer.remaining() >= 4) {
+            if (buffer.remaining() >= 8) { // api key, version and correlation id
                 short apiKey = buffer.getShort(buffer.position());
                 short version = buffer.getShort(buffer.position() + 2);
                 if (apiKey == ApiKeys.API_VERSIONS.id && !ApiKeys.API_VERSIONS.isVersionSupported(version)) {
