@@ -38,7 +38,9 @@ final class PerfTools {
                                 "bootstrap.servers=" + bootstrap,
                                 "acks=" + acks),
                         workDir,
-                        Duration.ofMinutes(10))
+                        Duration.ofMinutes(10),
+                        "512m",
+                        List.of("-XX:+UseParallelGC"))
                 .assertSuccess();
         for (String line : result.lines()) {
             Matcher m = PRODUCER.matcher(line);
@@ -65,7 +67,9 @@ final class PerfTools {
                                 "--timeout",
                                 "60000"),
                         workDir,
-                        Duration.ofMinutes(10))
+                        Duration.ofMinutes(10),
+                        "512m",
+                        List.of("-XX:+UseParallelGC"))
                 .assertSuccess();
         // header: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, ...
         for (String line : result.lines()) {
@@ -95,7 +99,9 @@ final class PerfTools {
                                 "--record-size",
                                 Integer.toString(recordSize)),
                         workDir,
-                        Duration.ofMinutes(10))
+                        Duration.ofMinutes(10),
+                        "512m",
+                        List.of("-XX:+UseParallelGC"))
                 .assertSuccess();
         Double avg = null;
         for (String line : result.lines()) {

@@ -106,7 +106,9 @@ public final class ClusterBench {
                                     "bootstrap.servers=" + bootstrap,
                                     "acks=all"),
                             work,
-                            Duration.ofMinutes(15))
+                            Duration.ofMinutes(15),
+                            "512m",
+                            List.of("-XX:+UseParallelGC"))
                     .assertSuccess();
             double recordsPerSec = -1;
             for (String line : perf.lines()) {

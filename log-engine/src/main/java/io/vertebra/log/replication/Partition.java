@@ -199,7 +199,8 @@ public final class Partition {
      * the fetch was sent (then nothing is written). Serialised with role changes, so a replica that just became
      * leader never takes a stale follower append. Returns false when skipped.
      */
-    public synchronized boolean appendFromLeader(MemoryRecords records, int leaderEpoch, long leaderHighWatermark) {
+    public synchronized boolean appendFromLeader(
+            MemoryRecords records, int leaderEpoch, long leaderHighWatermark, long leaderLogStartOffset) {
         Role r = role;
         if (r.leader() || r.leaderEpoch() != leaderEpoch) {
             return false;
@@ -208,6 +209,12 @@ public final class Partition {
             log.appendAsFollower(records);
         }
         log.maybeIncrementHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
+        // Records the leader deleted (DeleteRecords, retention) go here too, so they never come back after a
+        // leader change; only up to what this replica holds below its high watermark.
+        long start = Math.min(leaderLogStartOffset, log.highWatermark());
+        if (start > log.logStartOffset()) {
+            log.deleteRecordsBefore(start);
+        }
         notifyWatchers();
         return true;
     }

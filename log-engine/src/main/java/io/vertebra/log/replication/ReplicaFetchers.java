@@ -261,7 +261,7 @@ public final class ReplicaFetchers implements Partitions.RoleListener, AutoClose
             for (MutableRecordBatch batch : records.batches()) {
                 batch.ensureValid();
             }
-            partition.appendFromLeader(records, leaderEpoch, p.highWatermark());
+            partition.appendFromLeader(records, leaderEpoch, p.highWatermark(), p.logStartOffset());
             return true;
         }
 
