@@ -131,7 +131,10 @@ public final class ClusterBench {
                         .id();
                 long before = probe.acked.size();
                 probe.resetGap();
+                System.out.printf("  killing leader %d at %s%n", leader, java.time.LocalTime.now());
                 nodeProcess.apply(leader).kill();
+                probe.awaitAcked(before + 1, Duration.ofMinutes(3));
+                System.out.printf("  first acknowledgement after the kill at %s%n", java.time.LocalTime.now());
                 probe.awaitAcked(before + 5_000, Duration.ofMinutes(3));
                 long gap = probe.maxGapMs();
                 System.out.printf("  leader %d SIGKILLed: longest gap between acknowledgements %d ms%n", leader, gap);

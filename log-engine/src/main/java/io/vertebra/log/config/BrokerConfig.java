@@ -220,7 +220,7 @@ public final class BrokerConfig extends AbstractConfig {
                 .define(
                         CONTROLLER_ELECTION_TIMEOUT_MS,
                         Type.INT,
-                        300,
+                        200,
                         Range.atLeast(50),
                         MEDIUM,
                         "Smallest Raft election timeout (the largest is twice this): how fast a dead metadata leader"
@@ -235,11 +235,12 @@ public final class BrokerConfig extends AbstractConfig {
                 .define(
                         BROKER_SESSION_TIMEOUT_MS,
                         Type.INT,
-                        600,
+                        1500,
                         Range.atLeast(50),
                         HIGH,
-                        "A broker silent for this long is fenced and its partition leaderships move to in-sync"
-                                + " replicas.")
+                        "A broker silent for this long (frozen or cut off) is fenced and its partition leaderships move"
+                                + " to in-sync replicas. A broker whose process dies is noticed at once by the metadata"
+                                + " leader's watch connection, without waiting for this timeout.")
                 .define(
                         CONTROLLED_SHUTDOWN_ENABLE,
                         Type.BOOLEAN,

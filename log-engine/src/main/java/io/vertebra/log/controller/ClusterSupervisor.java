@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code broker.session.timeout.ms} (moving their leaderships to in-sync replicas) and unfences fenced brokers
  * that are heard from again. Runs on every node, acts only while this node leads the Raft group.
  *
+ * <p>A broker whose process dies is noticed sooner: the active controller holds an idle connection to every
+ * broker's listener ({@link ProcessWatch}) and treats a closed connection that cannot be reopened as death.
+ *
  * <p>A new leader seeds every broker as just seen, except the previous leader: a majority elected someone else
  * because it went quiet, so it must heartbeat within two intervals or be fenced — this keeps failover fast when
  * the metadata leader itself dies.
@@ -45,6 +48,7 @@ public final class ClusterSupervisor implements AutoCloseable {
         return t;
     });
     private volatile boolean leading;
+    private ProcessWatch processWatch;
     private volatile long leadingSinceMs;
     private volatile java.util.function.Predicate<io.vertebra.log.metadata.TopicImage> uncleanAllowed = t -> false;
 
@@ -64,6 +68,16 @@ public final class ClusterSupervisor implements AutoCloseable {
     public void start() {
         long tick = Math.max(10, heartbeatIntervalMs / 2);
         ticker.scheduleWithFixedDelay(this::tickQuietly, tick, tick, TimeUnit.MILLISECONDS);
+        try {
+            processWatch = new ProcessWatch(id -> {
+                lastSeen.put(id, Long.MIN_VALUE / 2);
+                ticker.execute(this::tickQuietly);
+            });
+        } catch (java.io.IOException e) {
+            log.warn(
+                    "cannot watch broker processes ({}); dead brokers are found by heartbeat timeout only",
+                    e.toString());
+        }
     }
 
     /** A broker's heartbeat reached this node (only meaningful while it leads). */
@@ -79,6 +93,19 @@ public final class ClusterSupervisor implements AutoCloseable {
             }
             if (previousLeader >= 0 && previousLeader != nodeId) {
                 lastSeen.put(previousLeader, now - sessionTimeoutMs + 2 * heartbeatIntervalMs);
+                BrokerImage previous = metadataLog.image().brokers().get(previousLeader);
+                if (previous != null) {
+                    // A majority stopped hearing from it; if its process is gone, fence it now.
+                    ticker.execute(() -> {
+                        if (!ProcessWatch.reachable(previous.host(), previous.port())) {
+                            log.info(
+                                    "previous metadata leader {} refuses connections: its process is gone",
+                                    previousLeader);
+                            lastSeen.put(previousLeader, Long.MIN_VALUE / 2);
+                            tickQuietly();
+                        }
+                    });
+                }
             }
             leadingSinceMs = now;
             leading = true;
@@ -101,11 +128,26 @@ public final class ClusterSupervisor implements AutoCloseable {
     }
 
     void tick() {
-        if (!leading || proposing.get()) {
+        if (!leading) {
+            if (processWatch != null) {
+                processWatch.watch(List.of());
+            }
+            return;
+        }
+        if (proposing.get()) {
             return;
         }
         long now = time.milliseconds();
         MetadataImage image = metadataLog.image();
+        if (processWatch != null) {
+            List<BrokerImage> others = new ArrayList<>();
+            for (BrokerImage b : image.liveBrokers()) {
+                if (b.id() != nodeId) {
+                    others.add(b);
+                }
+            }
+            processWatch.watch(others);
+        }
         Set<Integer> dead = new TreeSet<>();
         Set<Integer> alive = new TreeSet<>();
         for (BrokerImage b : image.brokers().values()) {
@@ -150,5 +192,8 @@ public final class ClusterSupervisor implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        if (processWatch != null) {
+            processWatch.close();
+        }
     }
 }
