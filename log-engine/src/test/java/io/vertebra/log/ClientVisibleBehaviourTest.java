@@ -81,7 +81,8 @@ class ClientVisibleBehaviourTest {
                     .all()
                     .get();
             Map<String, String> latest = new HashMap<>();
-            try (KafkaProducer<String, String> producer = broker.producer(Map.of())) {
+            // small batches, so the active segment (never compacted) holds only the last few dozen records
+            try (KafkaProducer<String, String> producer = broker.producer(Map.of("batch.size", "1024"))) {
                 for (int i = 0; i < 3000; i++) {
                     String key = "key-" + (i % 20);
                     String value = "v" + i;

@@ -2,10 +2,7 @@ package io.vertebra.log.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -29,19 +26,18 @@ import java.util.Arrays;
 final class OffsetIndex {
     static final int ENTRY_SIZE = 8;
 
-    private final Path file;
+    private final IndexFile file;
     private int[] relativeOffsets = new int[64];
     private int[] positions = new int[64];
     private volatile int entries;
-    private FileChannel channel;
     private final ByteBuffer entryBuffer = ByteBuffer.allocate(ENTRY_SIZE);
 
     OffsetIndex(Path file) {
-        this.file = file;
+        this.file = new IndexFile(file, ENTRY_SIZE);
     }
 
     Path file() {
-        return file;
+        return file.path();
     }
 
     int entries() {
@@ -51,11 +47,7 @@ final class OffsetIndex {
     /** Loads the valid prefix of an existing file: entries increasing and positions below {@code logSize}. */
     void load(int logSize) throws IOException {
         entries = 0;
-        if (!Files.exists(file)) {
-            return;
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = file.read();
         int lastOffset = -1;
         int lastPosition = -1;
         while (buffer.remaining() >= ENTRY_SIZE) {
@@ -76,12 +68,9 @@ final class OffsetIndex {
         if (n > 0 && (relativeOffset <= relativeOffsets[n - 1] || position <= positions[n - 1])) {
             return;
         }
-        FileChannel out = channel();
         entryBuffer.clear();
         entryBuffer.putInt(relativeOffset).putInt(position).flip();
-        while (entryBuffer.hasRemaining()) {
-            out.write(entryBuffer);
-        }
+        file.append(entryBuffer, n);
         appendInMemory(relativeOffset, position);
     }
 
@@ -147,41 +136,19 @@ final class OffsetIndex {
 
     /** Writes the in-memory entries as the whole file. */
     void rewrite() throws IOException {
-        closeChannel();
         ByteBuffer buffer = ByteBuffer.allocate(entries * ENTRY_SIZE);
         for (int i = 0; i < entries; i++) {
             buffer.putInt(relativeOffsets[i]).putInt(positions[i]);
         }
         buffer.flip();
-        try (FileChannel out = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-        }
-    }
-
-    /** The file opened for appending, positioned after the entries held in memory (dropping any garbage). */
-    private FileChannel channel() throws IOException {
-        if (channel == null) {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            long validBytes = (long) entries * ENTRY_SIZE;
-            channel.truncate(validBytes);
-            channel.position(validBytes);
-        }
-        return channel;
+        file.rewrite(buffer);
     }
 
     void flush() throws IOException {
-        if (channel != null) {
-            channel.force(false);
-        }
+        file.flush();
     }
 
     void closeChannel() throws IOException {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
+        file.close();
     }
 }

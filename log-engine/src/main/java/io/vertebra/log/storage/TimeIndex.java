@@ -2,10 +2,7 @@ package io.vertebra.log.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -27,19 +24,18 @@ import java.util.Arrays;
 final class TimeIndex {
     static final int ENTRY_SIZE = 12;
 
-    private final Path file;
+    private final IndexFile file;
     private long[] timestamps = new long[16];
     private int[] relativeOffsets = new int[16];
     private volatile int entries;
-    private FileChannel channel;
     private final ByteBuffer entryBuffer = ByteBuffer.allocate(ENTRY_SIZE);
 
     TimeIndex(Path file) {
-        this.file = file;
+        this.file = new IndexFile(file, ENTRY_SIZE);
     }
 
     Path file() {
-        return file;
+        return file.path();
     }
 
     int entries() {
@@ -48,10 +44,7 @@ final class TimeIndex {
 
     void load(int maxRelativeOffset) throws IOException {
         entries = 0;
-        if (!Files.exists(file)) {
-            return;
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
+        ByteBuffer buffer = file.read();
         long lastTimestamp = Long.MIN_VALUE;
         int lastOffset = -1;
         while (buffer.remaining() >= ENTRY_SIZE) {
@@ -77,12 +70,9 @@ final class TimeIndex {
         if (n > 0 && (timestamp <= timestamps[n - 1] || relativeOffset < relativeOffsets[n - 1])) {
             return;
         }
-        FileChannel out = channel();
         entryBuffer.clear();
         entryBuffer.putLong(timestamp).putInt(relativeOffset).flip();
-        while (entryBuffer.hasRemaining()) {
-            out.write(entryBuffer);
-        }
+        file.append(entryBuffer, n);
         appendInMemory(timestamp, relativeOffset);
     }
 
@@ -134,40 +124,19 @@ final class TimeIndex {
     }
 
     void rewrite() throws IOException {
-        closeChannel();
         ByteBuffer buffer = ByteBuffer.allocate(entries * ENTRY_SIZE);
         for (int i = 0; i < entries; i++) {
             buffer.putLong(timestamps[i]).putInt(relativeOffsets[i]);
         }
         buffer.flip();
-        try (FileChannel out = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-        }
-    }
-
-    private FileChannel channel() throws IOException {
-        if (channel == null) {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            long validBytes = (long) entries * ENTRY_SIZE;
-            channel.truncate(validBytes);
-            channel.position(validBytes);
-        }
-        return channel;
+        file.rewrite(buffer);
     }
 
     void flush() throws IOException {
-        if (channel != null) {
-            channel.force(false);
-        }
+        file.flush();
     }
 
     void closeChannel() throws IOException {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
+        file.close();
     }
 }
