@@ -200,10 +200,16 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** Who sent this connection's requests; fixed once known (after SASL, or after the TLS handshake). */
+    /**
+     * Who sent this connection's requests: ANONYMOUS until SASL completes (only ApiVersions is served then), then
+     * fixed — the SASL user, else the TLS client certificate's subject, else ANONYMOUS.
+     */
     private KafkaPrincipal principal() {
         if (principal == null) {
             if (sasl != null) {
+                if (!sasl.complete()) {
+                    return KafkaPrincipal.ANONYMOUS;
+                }
                 principal = sasl.principal();
             } else {
                 SslHandler tls = ctx.pipeline().get(SslHandler.class);

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import javax.net.ssl.SSLException;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -70,7 +71,7 @@ final class BrokerConnection implements AutoCloseable {
                 socket.setSoTimeout(connectTimeoutMs);
                 try {
                     connected = security.tls().connect(socket, host, port);
-                } catch (javax.net.ssl.SSLException e) {
+                } catch (SSLException e) {
                     throw new AuthenticationFailed(
                             "TLS handshake with broker at " + host + ":" + port + " failed: " + e.getMessage());
                 }

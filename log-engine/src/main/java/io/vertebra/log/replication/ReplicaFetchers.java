@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -39,7 +40,7 @@ public final class ReplicaFetchers implements Partitions.RoleListener, AutoClose
     private final int maxBytes;
     private final ListenerSecurity security;
     private final Map<Integer, Fetcher> fetchers = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.LongAdder bytesFetched = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder bytesFetched = new LongAdder();
     private volatile boolean closed;
 
     /** {@code security}: how to reach the other brokers' listeners (TLS, SASL as the inter-broker user). */

@@ -1,6 +1,7 @@
 package io.vertebra.log.security;
 
 import io.vertebra.log.config.BrokerConfig;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,8 +82,7 @@ public final class ListenerSecurity {
                         + " brokers authenticate as that user");
             } else if (!users.isEmpty()
                     && !users.matches(
-                            interBrokerUser,
-                            interBrokerPassword.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                            interBrokerUser, interBrokerPassword.value().getBytes(StandardCharsets.UTF_8))) {
                 problems.add(BrokerConfig.SASL_INTER_BROKER_USERNAME + "=" + interBrokerUser + " with "
                         + BrokerConfig.SASL_INTER_BROKER_PASSWORD + " is not one of the users of "
                         + BrokerConfig.SASL_PLAIN_USERS + " " + users.names()

@@ -3,10 +3,14 @@ package io.vertebra.log.security;
 import io.vertebra.log.config.BrokerConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.NoSuchAlgorithmException;
+import java.security.UnrecoverableKeyException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,11 +111,11 @@ public final class TlsContext {
                 trust.init(trustStore);
                 context = SSLContext.getInstance(protocol);
                 context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-            } catch (java.security.UnrecoverableKeyException e) {
+            } catch (UnrecoverableKeyException e) {
                 problems.add("cannot read the private key in " + BrokerConfig.SSL_KEYSTORE_LOCATION + "="
                         + keystoreLocation + ": " + BrokerConfig.SSL_KEY_PASSWORD + " (or, when unset, "
                         + BrokerConfig.SSL_KEYSTORE_PASSWORD + ") does not unlock it");
-            } catch (java.security.NoSuchAlgorithmException e) {
+            } catch (NoSuchAlgorithmException e) {
                 problems.add(BrokerConfig.SSL_PROTOCOL + "=" + protocol + " is not a protocol this JVM offers"
                         + " (e.g. TLSv1.3, TLSv1.2, TLS)");
             } catch (GeneralSecurityException e) {
@@ -164,7 +168,7 @@ public final class TlsContext {
         KeyStore store;
         try {
             store = KeyStore.getInstance(type);
-        } catch (java.security.KeyStoreException e) {
+        } catch (KeyStoreException e) {
             problems.add(typeKey + "=" + type + " is not a key store type this JVM knows (JKS, PKCS12)");
             return null;
         }
@@ -172,7 +176,7 @@ public final class TlsContext {
             store.load(in, password == null ? null : password.value().toCharArray());
             return store;
         } catch (IOException e) {
-            boolean wrongPassword = e.getCause() instanceof java.security.UnrecoverableKeyException
+            boolean wrongPassword = e.getCause() instanceof UnrecoverableKeyException
                     || String.valueOf(e.getMessage()).contains("password");
             problems.add("cannot open " + locationKey + "=" + location + " as " + type
                     + (wrongPassword
@@ -233,7 +237,7 @@ public final class TlsContext {
      * the server's certificate against the trust store and, unless {@code ssl.endpoint.identification.algorithm}
      * is empty, its name against {@code host}. Blocks for the handshake (bounded by the socket's timeout).
      */
-    public SSLSocket connect(java.net.Socket connected, String host, int port) throws IOException {
+    public SSLSocket connect(Socket connected, String host, int port) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(connected, host, port, true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setProtocols(protocols);

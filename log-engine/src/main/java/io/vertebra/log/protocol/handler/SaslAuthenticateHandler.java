@@ -19,12 +19,8 @@ public final class SaslAuthenticateHandler implements ApiHandler {
     public CompletableFuture<AbstractResponse> handle(RequestContext context, AbstractRequest request) {
         return CompletableFuture.completedFuture(new SaslAuthenticateResponse(new SaslAuthenticateResponseData()
                 .setErrorCode(Errors.ILLEGAL_SASL_STATE.code())
-                .setErrorMessage("SaslAuthenticate is only valid during SASL authentication; this connection is "
-                        + (context.principal() == null
-                                        || context.principal()
-                                                .equals(org.apache.kafka.common.security.auth.KafkaPrincipal.ANONYMOUS)
-                                ? "on a listener without SASL"
-                                : "already authenticated as " + context.principal()))
+                .setErrorMessage("SaslAuthenticate is only valid after a SaslHandshake on a SASL listener, before"
+                        + " authentication completes; this connection is not authenticating")
                 .setAuthBytes(new byte[0])));
     }
 }
