@@ -16,9 +16,10 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The broker's settings: identity and listener, cluster-wide topic defaults (under Kafka's broker names, e.g.
- * {@code log.retention.ms}), group coordinator and replication tuning. Kafka's names and defaults wherever
- * Kafka has the setting, so an operator's existing knowledge applies.
+ * The broker's settings: identity and listener (with its TLS and SASL security, see docs/security.md),
+ * cluster-wide topic defaults (under Kafka's broker names, e.g. {@code log.retention.ms}), group coordinator and
+ * replication tuning. Kafka's names and defaults wherever Kafka has the setting, so an operator's existing
+ * knowledge applies.
  */
 public final class BrokerConfig extends AbstractConfig {
     public static final String NODE_ID = "node.id";
