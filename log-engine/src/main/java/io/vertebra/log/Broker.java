@@ -1,5 +1,7 @@
 package io.vertebra.log;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertebra.log.config.BrokerConfig;
 import io.vertebra.log.controller.ClusterSupervisor;
 import io.vertebra.log.controller.Controller;
@@ -9,6 +11,7 @@ import io.vertebra.log.controller.PartitionElections;
 import io.vertebra.log.controller.RaftMetadataLog;
 import io.vertebra.log.group.GroupCoordinator;
 import io.vertebra.log.metadata.BrokerImage;
+import io.vertebra.log.metrics.BrokerMetrics;
 import io.vertebra.log.network.KafkaListener;
 import io.vertebra.log.producer.ProducerIds;
 import io.vertebra.log.protocol.RequestDispatcher;
@@ -38,12 +41,15 @@ import io.vertebra.log.protocol.handler.ListPartitionReassignmentsHandler;
 import io.vertebra.log.protocol.handler.MetadataHandler;
 import io.vertebra.log.protocol.handler.OffsetForLeaderEpochHandler;
 import io.vertebra.log.protocol.handler.ProduceHandler;
+import io.vertebra.log.protocol.handler.SaslAuthenticateHandler;
+import io.vertebra.log.protocol.handler.SaslHandshakeHandler;
 import io.vertebra.log.protocol.handler.TopicConfigsDescriber;
 import io.vertebra.log.replication.DelayedOperations;
 import io.vertebra.log.replication.IsrTracker;
 import io.vertebra.log.replication.Partitions;
 import io.vertebra.log.replication.ReplicaFetchTracker;
 import io.vertebra.log.replication.ReplicaFetchers;
+import io.vertebra.log.security.ListenerSecurity;
 import io.vertebra.log.storage.LogDirectory;
 import io.vertebra.log.storage.clean.LogCleaner;
 import java.io.IOException;
@@ -66,6 +72,8 @@ public final class Broker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerConfig config;
+    private final MeterRegistry registry;
+    private final boolean ownRegistry;
     private final List<AutoCloseable> parts = new ArrayList<>();
     private KafkaListener listener;
     private Controller controller;
@@ -74,12 +82,29 @@ public final class Broker implements AutoCloseable {
     private ClusterSupervisor supervisor;
     private java.util.concurrent.ScheduledExecutorService heartbeats;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, MeterRegistry registry, boolean ownRegistry) {
         this.config = config;
+        this.registry = registry;
+        this.ownRegistry = ownRegistry;
     }
 
+    /** Starts a broker whose meters live in a registry of its own (not exported anywhere). */
     public static Broker start(Map<String, String> settings) throws IOException {
-        Broker broker = new Broker(new BrokerConfig(settings));
+        return start(settings, new SimpleMeterRegistry(), true);
+    }
+
+    /**
+     * Starts a broker that registers its meters ({@code vertebra.broker.*}, see docs/metrics.md) in
+     * {@code registry}, which may be shared with other components; closing the broker removes exactly its meters
+     * and leaves the registry open.
+     */
+    public static Broker start(Map<String, String> settings, MeterRegistry registry) throws IOException {
+        return start(settings, registry, false);
+    }
+
+    private static Broker start(Map<String, String> settings, MeterRegistry registry, boolean ownRegistry)
+            throws IOException {
+        Broker broker = new Broker(new BrokerConfig(settings), registry, ownRegistry);
         try {
             broker.startParts();
             return broker;
@@ -96,6 +121,9 @@ public final class Broker implements AutoCloseable {
     private void startParts() throws IOException, InterruptedException {
         Time time = Time.SYSTEM;
         int nodeId = config.nodeId();
+        ListenerSecurity security = ListenerSecurity.from(config);
+        BrokerMetrics metrics = new BrokerMetrics(registry);
+        parts.add(metrics);
         LogDirectory logDirectory = new LogDirectory(config.logDir(), time);
         parts.add(logDirectory);
         String quorum = config.getString(BrokerConfig.CONTROLLER_QUORUM).trim();
@@ -115,15 +143,19 @@ public final class Broker implements AutoCloseable {
         controller = new Controller(metadataLog, config);
         parts.add(controller);
         partitions = new Partitions(nodeId, config, logDirectory, time);
+        partitions.addRoleListener(metrics.topics());
+        ReplicaFetchers fetchers = null;
         if (raftLog != null) {
-            ReplicaFetchers fetchers = new ReplicaFetchers(
+            fetchers = new ReplicaFetchers(
                     nodeId,
                     partitions,
                     config.getInt(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS),
-                    config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES));
+                    config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
+                    security);
             partitions.addRoleListener(fetchers);
             parts.add(fetchers);
         }
+        metrics.registerPartitions(partitions, fetchers, () -> activeController(nodeId));
         metadataLog.start(partitions);
         if (raftLog != null) {
             supervisor = new ClusterSupervisor(
@@ -152,10 +184,11 @@ public final class Broker implements AutoCloseable {
         dispatcher.register(ApiKeys.API_VERSIONS, apiVersions);
         java.util.function.IntSupplier controllerId = () -> raftLog == null ? nodeId : raftLog.leaderId();
         dispatcher.register(ApiKeys.METADATA, new MetadataHandler(controller, config, controllerId));
-        dispatcher.register(ApiKeys.PRODUCE, new ProduceHandler(partitions, delayed, time));
+        dispatcher.register(ApiKeys.PRODUCE, new ProduceHandler(partitions, delayed, time, metrics.topics()));
         dispatcher.register(
                 ApiKeys.FETCH,
-                new FetchHandler(partitions, delayed, new FetchSessions(time), new ReplicaFetchTracker(time)));
+                new FetchHandler(
+                        partitions, delayed, new FetchSessions(time), new ReplicaFetchTracker(time), metrics.topics()));
         dispatcher.register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
         dispatcher.register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(controller, topicConfigs));
         dispatcher.register(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(controller));
@@ -181,16 +214,34 @@ public final class Broker implements AutoCloseable {
         dispatcher.register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions));
         dispatcher.register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions));
         dispatcher.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(controller));
+        dispatcher.register(
+                ApiKeys.SASL_HANDSHAKE,
+                new SaslHandshakeHandler(
+                        security.sasl() ? config.getList(BrokerConfig.SASL_ENABLED_MECHANISMS) : List.of()));
+        dispatcher.register(ApiKeys.SASL_AUTHENTICATE, new SaslAuthenticateHandler());
 
         listener = KafkaListener.start(
-                config.listenerHost(),
-                config.listenerPort(),
-                config.getInt(BrokerConfig.NUM_NETWORK_THREADS),
-                config.getInt(BrokerConfig.SOCKET_REQUEST_MAX_BYTES),
-                config.getLong(BrokerConfig.CONNECTIONS_MAX_IDLE_MS),
+                new KafkaListener.Settings(
+                        config.listenerHost(),
+                        config.listenerPort(),
+                        config.getInt(BrokerConfig.NUM_NETWORK_THREADS),
+                        config.getInt(BrokerConfig.SOCKET_REQUEST_MAX_BYTES),
+                        config.getLong(BrokerConfig.CONNECTIONS_MAX_IDLE_MS),
+                        security,
+                        metrics.requests()),
                 dispatcher,
                 apiVersions);
         parts.add(listener);
+        metrics.registerBrokerState(
+                () -> activeController(nodeId) ? 1 : 0,
+                () -> {
+                    BrokerImage self = controller.image().brokers().get(nodeId);
+                    return self != null && self.fenced() ? 1 : 0;
+                },
+                () -> controller.image().offset(),
+                listener::connectionCount,
+                delayed,
+                groupCoordinator::counts);
 
         register(nodeId);
         if (config.getBoolean(BrokerConfig.CLEANER_ENABLE)) {
@@ -203,12 +254,18 @@ public final class Broker implements AutoCloseable {
                 config.getLong(BrokerConfig.FLUSH_SCHEDULER_INTERVAL_MS),
                 config.getLong(BrokerConfig.CHECKPOINT_INTERVAL_MS));
         log.info(
-                "broker {} listening on {}:{} (advertised {}), cluster {}",
+                "broker {} listening on {}:{} ({}, advertised {}), cluster {}",
                 nodeId,
                 config.listenerHost(),
                 listener.port(),
+                security,
                 config.advertisedHost(),
                 controller.image().clusterId());
+    }
+
+    /** Whether this node leads the metadata quorum (a standalone broker always does). */
+    private boolean activeController(int nodeId) {
+        return raftLog == null || raftLog.leaderId() == nodeId;
     }
 
     /**
@@ -298,5 +355,8 @@ public final class Broker implements AutoCloseable {
             }
         }
         parts.clear();
+        if (ownRegistry) {
+            registry.close();
+        }
     }
 }

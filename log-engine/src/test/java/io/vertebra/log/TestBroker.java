@@ -1,5 +1,6 @@
 package io.vertebra.log;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,10 +20,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class TestBroker implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> settings;
+    private final MeterRegistry registry;
     private Broker broker;
 
     public TestBroker(Path dataDir, Map<String, String> extra) {
+        this(dataDir, extra, null);
+    }
+
+    /** {@code registry}: where the broker registers its meters; null: a registry of the broker's own. */
+    public TestBroker(Path dataDir, Map<String, String> extra, MeterRegistry registry) {
         this.dataDir = dataDir;
+        this.registry = registry;
         this.settings = new HashMap<>();
         settings.put("node.id", "1");
         settings.put("log.dir", dataDir.resolve("log").toString());
@@ -47,7 +55,7 @@ public final class TestBroker implements AutoCloseable {
     /** Starts (or restarts, keeping the port when known) the broker on the same data directory. */
     public void start() {
         try {
-            broker = Broker.start(settings);
+            broker = registry == null ? Broker.start(settings) : Broker.start(settings, registry);
             settings.put("listener.port", Integer.toString(broker.port()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -98,8 +106,13 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public Admin admin() {
+        return admin(Map.of());
+    }
+
+    public Admin admin(Map<String, Object> overrides) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.putAll(overrides);
         return Admin.create(p);
     }
 

@@ -16,9 +16,10 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The broker's settings: identity and listener, cluster-wide topic defaults (under Kafka's broker names, e.g.
- * {@code log.retention.ms}), group coordinator and replication tuning. Kafka's names and defaults wherever
- * Kafka has the setting, so an operator's existing knowledge applies.
+ * The broker's settings: identity and listener (with its TLS and SASL security, see docs/security.md),
+ * cluster-wide topic defaults (under Kafka's broker names, e.g. {@code log.retention.ms}), group coordinator and
+ * replication tuning. Kafka's names and defaults wherever Kafka has the setting, so an operator's existing
+ * knowledge applies.
  */
 public final class BrokerConfig extends AbstractConfig {
     public static final String NODE_ID = "node.id";
@@ -59,6 +60,23 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
     public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
     public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
+    public static final String LISTENER_SECURITY_PROTOCOL = "listener.security.protocol";
+    public static final String SSL_KEYSTORE_LOCATION = "ssl.keystore.location";
+    public static final String SSL_KEYSTORE_PASSWORD = "ssl.keystore.password";
+    public static final String SSL_KEYSTORE_TYPE = "ssl.keystore.type";
+    public static final String SSL_KEY_PASSWORD = "ssl.key.password";
+    public static final String SSL_TRUSTSTORE_LOCATION = "ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "ssl.truststore.type";
+    public static final String SSL_CLIENT_AUTH = "ssl.client.auth";
+    public static final String SSL_PROTOCOL = "ssl.protocol";
+    public static final String SSL_ENABLED_PROTOCOLS = "ssl.enabled.protocols";
+    public static final String SSL_CIPHER_SUITES = "ssl.cipher.suites";
+    public static final String SSL_ENDPOINT_IDENTIFICATION_ALGORITHM = "ssl.endpoint.identification.algorithm";
+    public static final String SASL_ENABLED_MECHANISMS = "sasl.enabled.mechanisms";
+    public static final String SASL_PLAIN_USERS = "sasl.plain.users";
+    public static final String SASL_INTER_BROKER_USERNAME = "sasl.inter.broker.username";
+    public static final String SASL_INTER_BROKER_PASSWORD = "sasl.inter.broker.password";
 
     public static final ConfigDef DEFINITION = brokerDefinition();
 
@@ -268,6 +286,7 @@ public final class BrokerConfig extends AbstractConfig {
                         Range.atLeast(0),
                         MEDIUM,
                         "Bytes a follower asks for per partition.");
+        defineListenerSecurity(def);
         // Topic defaults under their broker names, e.g. log.retention.ms for retention.ms.
         for (Map.Entry<String, String> synonym : LogConfig.BROKER_SYNONYMS.entrySet()) {
             ConfigDef.ConfigKey topicKey = LogConfig.DEFINITION.configKeys().get(synonym.getKey());
@@ -288,6 +307,106 @@ public final class BrokerConfig extends AbstractConfig {
                     "Default of the topic setting '" + synonym.getKey() + "': " + topicKey.documentation);
         }
         return def;
+    }
+
+    /** The listener's TLS and SASL settings, Kafka's names (see docs/security.md); all off by default. */
+    private static void defineListenerSecurity(ConfigDef def) {
+        def.define(
+                        LISTENER_SECURITY_PROTOCOL,
+                        Type.STRING,
+                        "PLAINTEXT",
+                        ConfigDef.CaseInsensitiveValidString.in("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+                        HIGH,
+                        "Security of the Kafka listener, and of this broker's connections to the other brokers:"
+                                + " PLAINTEXT, SSL (TLS), SASL_PLAINTEXT (SASL/PLAIN user and password, unencrypted)"
+                                + " or SASL_SSL (SASL/PLAIN over TLS). Every broker of a cluster uses the same.")
+                .define(
+                        SSL_KEYSTORE_LOCATION,
+                        Type.STRING,
+                        null,
+                        HIGH,
+                        "Key store holding this broker's certificate and private key (SSL, SASL_SSL). The broker"
+                                + " also presents it to the other brokers when they ask for a client certificate.")
+                .define(SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, HIGH, "Password of the key store.")
+                .define(
+                        SSL_KEYSTORE_TYPE,
+                        Type.STRING,
+                        "JKS",
+                        MEDIUM,
+                        "Format of the key store: JKS or PKCS12 (the JVM reads either as JKS).")
+                .define(
+                        SSL_KEY_PASSWORD,
+                        Type.PASSWORD,
+                        null,
+                        HIGH,
+                        "Password of the private key in the key store; unset: the key store password.")
+                .define(
+                        SSL_TRUSTSTORE_LOCATION,
+                        Type.STRING,
+                        null,
+                        HIGH,
+                        "Trust store: the certificates (or their CA) this broker accepts from clients that present"
+                                + " one and from the other brokers. Unset: the JVM's default CAs.")
+                .define(SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, HIGH, "Password of the trust store.")
+                .define(SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", MEDIUM, "Format of the trust store: JKS or PKCS12.")
+                .define(
+                        SSL_CLIENT_AUTH,
+                        Type.STRING,
+                        "none",
+                        ConfigDef.CaseInsensitiveValidString.in("required", "requested", "none"),
+                        MEDIUM,
+                        "Whether TLS clients must present a certificate the trust store accepts: required,"
+                                + " requested (optional) or none. On SSL the principal is then User:<certificate"
+                                + " subject>.")
+                .define(
+                        SSL_PROTOCOL,
+                        Type.STRING,
+                        "TLSv1.3",
+                        MEDIUM,
+                        "The JVM SSLContext protocol (TLSv1.3 also speaks TLSv1.2).")
+                .define(
+                        SSL_ENABLED_PROTOCOLS,
+                        Type.LIST,
+                        "TLSv1.2,TLSv1.3",
+                        MEDIUM,
+                        "TLS versions the listener and the inter-broker connections accept.")
+                .define(SSL_CIPHER_SUITES, Type.LIST, "", LOW, "Cipher suites to allow; empty: the JVM's defaults.")
+                .define(
+                        SSL_ENDPOINT_IDENTIFICATION_ALGORITHM,
+                        Type.STRING,
+                        "https",
+                        MEDIUM,
+                        "How this broker checks the other brokers' certificates against their advertised host when"
+                                + " it fetches from them: https (the name or IP must be in the certificate) or empty"
+                                + " (trust store check only).")
+                .define(
+                        SASL_ENABLED_MECHANISMS,
+                        Type.LIST,
+                        "PLAIN",
+                        ConfigDef.ValidList.in(false, "PLAIN"),
+                        MEDIUM,
+                        "SASL mechanisms the listener offers (SASL_PLAINTEXT, SASL_SSL); PLAIN is the one supported.")
+                .define(
+                        SASL_PLAIN_USERS,
+                        Type.PASSWORD,
+                        null,
+                        HIGH,
+                        "Users the SASL/PLAIN listener accepts, as user:password,user:password (a user name"
+                                + " without ':' or ','; a password without ','). Keep the node config file readable"
+                                + " only by the user the node runs as.")
+                .define(
+                        SASL_INTER_BROKER_USERNAME,
+                        Type.STRING,
+                        null,
+                        HIGH,
+                        "User this broker authenticates as when it fetches from the other brokers (SASL); must be"
+                                + " one of sasl.plain.users.")
+                .define(
+                        SASL_INTER_BROKER_PASSWORD,
+                        Type.PASSWORD,
+                        null,
+                        HIGH,
+                        "Password of sasl.inter.broker.username.");
     }
 
     public BrokerConfig(Map<String, String> values) {

@@ -70,6 +70,10 @@ public final class GroupCoordinator implements Partitions.RoleListener, AutoClos
 
     private long nextLoadId;
     private volatile boolean closed;
+    private volatile Counts counts = new Counts(0, 0);
+
+    /** How many groups this broker coordinates and how many members they have. */
+    public record Counts(int groups, int members) {}
 
     /**
      * Assembles a coordinator over explicit parts (tests pass a manual scheduler and an in-memory log).
@@ -135,7 +139,31 @@ public final class GroupCoordinator implements Partitions.RoleListener, AutoClos
             }
         }
         coordinator.scheduleExpiry();
+        coordinator.scheduleCounts();
         return coordinator;
+    }
+
+    /** Refreshes {@link #counts()} every second on the coordinator thread (the group state's only owner). */
+    private void scheduleCounts() {
+        scheduler.schedule(1000, () -> {
+            int groups = 0;
+            int members = 0;
+            for (ClassicGroup group : catalog.all()) {
+                if (!group.is(GroupState.DEAD)) {
+                    groups++;
+                    members += group.members.size();
+                }
+            }
+            counts = new Counts(groups, members);
+            if (!closed) {
+                scheduleCounts();
+            }
+        });
+    }
+
+    /** Groups and members as of the last refresh, at most about a second old (any thread). */
+    public Counts counts() {
+        return counts;
     }
 
     private void scheduleExpiry() {

@@ -1,18 +1,29 @@
 package io.vertebra.log.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.vertebra.log.protocol.RequestContext;
 import io.vertebra.log.protocol.RequestDispatcher;
 import io.vertebra.log.protocol.handler.ApiVersionsHandler;
+import io.vertebra.log.security.ListenerSecurity;
+import io.vertebra.log.security.SaslAuthentication;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.security.sasl.SaslException;
+import org.apache.kafka.common.network.ByteBufferSend;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -32,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>Bad input: a frame that cannot be parsed, a negative size prefix or one above
  * {@code socket.request.max.bytes} (refused by the frame decoder before any allocation) closes this connection
  * only; nothing is stored and other connections are unaffected.
+ *
+ * <p>Security: on a TLS listener the pipeline decrypts before this handler and record data leaves as chunks
+ * instead of file regions; on a SASL listener every request goes through {@link SaslAuthentication} until it
+ * completes. The principal handlers see is the SASL user, else the TLS client certificate's subject, else
+ * ANONYMOUS.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
@@ -39,29 +55,43 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private final RequestDispatcher dispatcher;
     private final ApiVersionsHandler apiVersions;
+    private final ListenerSecurity security;
+    private final RequestObserver observer;
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private String connectionId;
     private InetSocketAddress remote;
+    private SaslAuthentication sasl;
+    private KafkaPrincipal principal;
     private boolean flushNeeded;
     private boolean readPaused;
+    /** An answer that ends the connection was queued: later frames are ignored. */
+    private boolean closing;
 
     /** A request waiting for its turn to be answered. */
     private static final class Slot {
         final RequestHeader header;
         final boolean noResponse;
+        final long receivedNs;
         boolean done;
         Send send;
 
-        Slot(RequestHeader header, boolean noResponse) {
+        Slot(RequestHeader header, boolean noResponse, long receivedNs) {
             this.header = header;
             this.noResponse = noResponse;
+            this.receivedNs = receivedNs;
         }
     }
 
-    KafkaConnection(RequestDispatcher dispatcher, ApiVersionsHandler apiVersions) {
+    KafkaConnection(
+            RequestDispatcher dispatcher,
+            ApiVersionsHandler apiVersions,
+            ListenerSecurity security,
+            RequestObserver observer) {
         this.dispatcher = dispatcher;
         this.apiVersions = apiVersions;
+        this.security = security;
+        this.observer = observer;
     }
 
     @Override
@@ -69,21 +99,32 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         remote = (InetSocketAddress) ctx.channel().remoteAddress();
         connectionId = ctx.channel().localAddress() + "-" + remote;
+        if (security.sasl()) {
+            sasl = security.newAuthentication(connectionId, observer);
+        }
         super.channelActive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        long receivedNs = System.nanoTime();
         try {
+            if (closing) {
+                return;
+            }
             ByteBuffer buffer = frame.nioBuffer();
+            if (sasl != null && sasl.expectsRawToken()) {
+                rawToken(buffer);
+                return;
+            }
             if (buffer.remaining() >= 8) { // api key, version and correlation id
                 short apiKey = buffer.getShort(buffer.position());
                 short version = buffer.getShort(buffer.position() + 2);
                 if (apiKey == ApiKeys.API_VERSIONS.id && !ApiKeys.API_VERSIONS.isVersionSupported(version)) {
                     // KIP-511: answer a too-new ApiVersions with v0 and the versions we support.
                     int correlationId = buffer.getInt(buffer.position() + 4);
-                    Slot slot = new Slot(null, false);
+                    Slot slot = new Slot(null, false, receivedNs);
                     inFlight.add(slot);
                     complete(slot, apiVersions.unsupportedVersionSend(correlationId));
                     return;
@@ -96,11 +137,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             RequestHeader header = parsed.header();
+            if (sasl != null && !sasl.complete()) {
+                SaslAuthentication.Reply reply = sasl.onRequest(header, parsed.request());
+                if (reply != null) {
+                    answerBeforeAuthentication(header, receivedNs, reply);
+                    return;
+                }
+            }
             boolean noResponse = header.apiKey() == ApiKeys.PRODUCE && ((ProduceRequest) parsed.request()).acks() == 0;
-            Slot slot = new Slot(header, noResponse);
+            Slot slot = new Slot(header, noResponse, receivedNs);
             inFlight.add(slot);
-            RequestContext context =
-                    new RequestContext(header, connectionId, remote.getAddress(), KafkaPrincipal.ANONYMOUS);
+            RequestContext context = new RequestContext(header, connectionId, remote.getAddress(), principal());
             CompletableFuture<AbstractResponse> response = dispatcher.dispatch(context, parsed.request());
             if (response.isDone()) {
                 complete(slot, response.join());
@@ -119,9 +166,73 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void answerBeforeAuthentication(RequestHeader header, long receivedNs, SaslAuthentication.Reply reply) {
+        if (reply.response() != null) {
+            Slot slot = new Slot(header, false, receivedNs);
+            inFlight.add(slot);
+            complete(slot, reply.response());
+        }
+        if (reply.close()) {
+            closeAfterFlush();
+        }
+    }
+
+    /** A raw SASL token after a v0 handshake: answered with the server's raw token, or the connection closed. */
+    private void rawToken(ByteBuffer frame) {
+        byte[] challenge;
+        try {
+            challenge = sasl.onRawToken(frame);
+        } catch (SaslException e) {
+            closeAfterFlush();
+            return;
+        }
+        ByteBuffer sizePrefixed = ByteBuffer.allocate(4 + challenge.length);
+        sizePrefixed.putInt(challenge.length).put(challenge).flip();
+        Slot slot = new Slot(null, false, 0);
+        inFlight.add(slot);
+        complete(slot, new ByteBufferSend(sizePrefixed));
+    }
+
+    /** Sends what is queued, then closes; frames that arrive meanwhile are dropped. */
+    private void closeAfterFlush() {
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Who sent this connection's requests: ANONYMOUS until SASL completes (only ApiVersions is served then), then
+     * fixed — the SASL user, else the TLS client certificate's subject, else ANONYMOUS.
+     */
+    private KafkaPrincipal principal() {
+        if (principal == null) {
+            if (sasl != null) {
+                if (!sasl.complete()) {
+                    return KafkaPrincipal.ANONYMOUS;
+                }
+                principal = sasl.principal();
+            } else {
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                principal = tls == null ? KafkaPrincipal.ANONYMOUS : certificatePrincipal(tls);
+            }
+        }
+        return principal;
+    }
+
+    private static KafkaPrincipal certificatePrincipal(SslHandler tls) {
+        try {
+            return new KafkaPrincipal(
+                    KafkaPrincipal.USER_TYPE,
+                    tls.engine().getSession().getPeerPrincipal().getName());
+        } catch (SSLPeerUnverifiedException e) {
+            return KafkaPrincipal.ANONYMOUS; // the client presented no certificate
+        }
+    }
+
     private void complete(Slot slot, AbstractResponse response) {
         if (slot.send == null && response != null && slot.header != null) {
             slot.send = RequestDispatcher.toSend(slot.header, response);
+            observer.onResponse(slot.header, slot.receivedNs, response);
         }
         complete(slot, slot.send);
     }
@@ -135,7 +246,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 continue;
             }
             try {
-                NettySendChannel.write(ctx, head.send);
+                NettySendChannel.write(ctx, head.send, security.tls() == null);
                 flushNeeded = true;
             } catch (IOException e) {
                 log.warn("closing {}: cannot write a response: {}", connectionId, e.toString());
@@ -178,7 +289,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException) {
+        Throwable tlsCause = cause instanceof DecoderException ? cause.getCause() : cause;
+        if (tlsCause instanceof NotSslRecordException) {
+            // never Netty's message: it dumps the first bytes, which may hold a plaintext client's secrets
+            log.info("closing {}: it does not speak TLS (a plaintext client on this TLS listener?)", connectionId);
+        } else if (tlsCause instanceof SSLException) {
+            log.info("closing {}: TLS failed: {}", connectionId, tlsCause.getMessage());
+        } else if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException) {
             log.debug("closing {}: bad frame: {}", connectionId, cause.getMessage());
         } else if (cause instanceof IOException) {
             log.debug("closing {}: {}", connectionId, cause.toString());

@@ -11,18 +11,24 @@ import org.apache.kafka.common.network.TransferableChannel;
 /**
  * Adapts kafka-clients' {@link Send} (a response: header, body and record slices) to Netty: byte buffers are
  * wrapped without copying, file slices become {@link SegmentFileRegion}s so record data goes to the socket by
- * sendfile. Every write "succeeds" at once; Netty queues the pieces and writes them in order.
+ * sendfile — or, on an encrypted connection, {@link SegmentFileChunks} read on demand. Every write "succeeds" at
+ * once; Netty queues the pieces and writes them in order.
  */
 final class NettySendChannel implements TransferableChannel {
     private final ChannelHandlerContext ctx;
+    private final boolean zeroCopy;
 
-    NettySendChannel(ChannelHandlerContext ctx) {
+    NettySendChannel(ChannelHandlerContext ctx, boolean zeroCopy) {
         this.ctx = ctx;
+        this.zeroCopy = zeroCopy;
     }
 
-    /** Queues the whole of {@code send} on the channel (the caller flushes). */
-    static void write(ChannelHandlerContext ctx, Send send) throws IOException {
-        NettySendChannel channel = new NettySendChannel(ctx);
+    /**
+     * Queues the whole of {@code send} on the channel (the caller flushes). {@code zeroCopy} false: the pipeline
+     * encrypts, so file slices go as chunks through a ChunkedWriteHandler instead of file regions.
+     */
+    static void write(ChannelHandlerContext ctx, Send send, boolean zeroCopy) throws IOException {
+        NettySendChannel channel = new NettySendChannel(ctx, zeroCopy);
         int rounds = 0;
         while (!send.completed()) {
             send.writeTo(channel);
@@ -40,7 +46,10 @@ final class NettySendChannel implements TransferableChannel {
     @Override
     public long transferFrom(FileChannel fileChannel, long position, long count) {
         if (count > 0) {
-            ctx.write(new SegmentFileRegion(fileChannel, position, count), ctx.voidPromise());
+            Object slice = zeroCopy
+                    ? new SegmentFileRegion(fileChannel, position, count)
+                    : new SegmentFileChunks(fileChannel, position, count);
+            ctx.write(slice, ctx.voidPromise());
         }
         return count;
     }

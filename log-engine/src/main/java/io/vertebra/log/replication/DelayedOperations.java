@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -14,7 +15,15 @@ import java.util.function.BooleanSupplier;
  * completes it, exactly once.
  */
 public final class DelayedOperations implements AutoCloseable {
+    /** What a parked operation is, for the parked-operation counts. */
+    public enum Kind {
+        PRODUCE,
+        FETCH,
+        OTHER
+    }
+
     private final ScheduledThreadPoolExecutor timer;
+    private final AtomicIntegerArray parkedByKind = new AtomicIntegerArray(Kind.values().length);
 
     public DelayedOperations() {
         timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -30,7 +39,16 @@ public final class DelayedOperations implements AutoCloseable {
      * thread); when it returns true or after {@code timeoutMs}, {@code complete} runs once.
      */
     public void park(List<Partition> partitions, long timeoutMs, BooleanSupplier ready, Runnable complete) {
-        Parked parked = new Parked(partitions, ready, complete);
+        park(Kind.OTHER, partitions, timeoutMs, ready, complete);
+    }
+
+    /** As {@link #park(List, long, BooleanSupplier, Runnable)}, counted under {@code kind}. */
+    public void park(Kind kind, List<Partition> partitions, long timeoutMs, BooleanSupplier ready, Runnable complete) {
+        parkedByKind.incrementAndGet(kind.ordinal());
+        Parked parked = new Parked(partitions, ready, () -> {
+            parkedByKind.decrementAndGet(kind.ordinal());
+            complete.run();
+        });
         for (Partition p : partitions) {
             p.addWatcher(parked);
         }
@@ -76,6 +94,11 @@ public final class DelayedOperations implements AutoCloseable {
             }
             complete.run();
         }
+    }
+
+    /** Operations of {@code kind} parked now (thread-safe). */
+    public int parked(Kind kind) {
+        return parkedByKind.get(kind.ordinal());
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -39,6 +40,8 @@ public final class Partitions implements MetadataLog.MetadataListener {
     private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private boolean strayCheckDone;
+    private final LongAdder isrShrinks = new LongAdder();
+    private final LongAdder isrExpands = new LongAdder();
 
     /** Hears when this broker starts or stops leading or following a partition. */
     public interface RoleListener {
@@ -107,8 +110,10 @@ public final class Partitions implements MetadataLog.MetadataListener {
                 if (!partition.log().config().originals().equals(config.originals())) {
                     partition.log().updateConfig(config);
                 }
-                boolean wasLeader = partition.isLeader();
+                Partition.Role before = partition.role();
+                boolean wasLeader = before.leader();
                 boolean changed = partition.applyImage(p, now);
+                countIsrChange(before, partition.role());
                 if (changed || wasLeader != partition.isLeader()) {
                     for (RoleListener l : roleListeners) {
                         l.onRoleChange(partition, partition.isLeader());
@@ -125,6 +130,33 @@ public final class Partitions implements MetadataLog.MetadataListener {
             strayCheckDone = true;
             logDirectory.quarantineStrays(current);
         }
+    }
+
+    /** Counts replicas leaving and joining the ISR of a partition this broker led before and after a change. */
+    private void countIsrChange(Partition.Role before, Partition.Role after) {
+        if (!before.leader() || !after.leader() || before.isr().equals(after.isr())) {
+            return;
+        }
+        for (int replica : before.isr()) {
+            if (!after.isr().contains(replica)) {
+                isrShrinks.increment();
+            }
+        }
+        for (int replica : after.isr()) {
+            if (!before.isr().contains(replica)) {
+                isrExpands.increment();
+            }
+        }
+    }
+
+    /** Replicas removed from the ISR of partitions this broker led at the time (thread-safe). */
+    public long isrShrinks() {
+        return isrShrinks.sum();
+    }
+
+    /** Replicas added to the ISR of partitions this broker led at the time (thread-safe). */
+    public long isrExpands() {
+        return isrExpands.sum();
     }
 
     private void remove(TopicPartition tp) {

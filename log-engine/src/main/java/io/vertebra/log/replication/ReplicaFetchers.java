@@ -1,6 +1,7 @@
 package io.vertebra.log.replication;
 
 import io.vertebra.log.metadata.BrokerImage;
+import io.vertebra.log.security.ListenerSecurity;
 import io.vertebra.log.storage.PartitionLog;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -36,14 +38,19 @@ public final class ReplicaFetchers implements Partitions.RoleListener, AutoClose
     private final Partitions partitions;
     private final int maxWaitMs;
     private final int maxBytes;
+    private final ListenerSecurity security;
     private final Map<Integer, Fetcher> fetchers = new ConcurrentHashMap<>();
+    private final LongAdder bytesFetched = new LongAdder();
     private volatile boolean closed;
 
-    public ReplicaFetchers(int brokerId, Partitions partitions, int maxWaitMs, int maxBytes) {
+    /** {@code security}: how to reach the other brokers' listeners (TLS, SASL as the inter-broker user). */
+    public ReplicaFetchers(
+            int brokerId, Partitions partitions, int maxWaitMs, int maxBytes, ListenerSecurity security) {
         this.brokerId = brokerId;
         this.partitions = partitions;
         this.maxWaitMs = maxWaitMs;
         this.maxBytes = maxBytes;
+        this.security = security;
     }
 
     @Override
@@ -77,6 +84,9 @@ public final class ReplicaFetchers implements Partitions.RoleListener, AutoClose
         final int leaderId;
         private final Map<TopicPartition, Partition> assigned = new ConcurrentHashMap<>();
         private BrokerConnection connection;
+        /** The last authentication failure logged, so a failing leader is reported once, not every retry. */
+        private String loggedRefusal;
+
         private volatile boolean running = true;
 
         Fetcher(int leaderId) {
@@ -109,6 +119,13 @@ public final class ReplicaFetchers implements Partitions.RoleListener, AutoClose
                     fetchOnce();
                 } catch (InterruptedException e) {
                     return;
+                } catch (BrokerConnection.AuthenticationFailed e) {
+                    closeConnection();
+                    if (!e.getMessage().equals(loggedRefusal)) {
+                        loggedRefusal = e.getMessage();
+                        log.warn("cannot fetch from broker {}: {}", leaderId, e.getMessage());
+                    }
+                    pause(1000);
                 } catch (IOException | RuntimeException e) {
                     closeConnection();
                     log.debug("fetch from broker {} failed: {}", leaderId, e.toString());
@@ -140,7 +157,8 @@ public final class ReplicaFetchers implements Partitions.RoleListener, AutoClose
                 if (leader == null) {
                     throw new IOException("broker " + leaderId + " is not registered");
                 }
-                connection = BrokerConnection.open(leader.host(), leader.port(), "replica-" + brokerId, 2000);
+                connection = BrokerConnection.open(leader.host(), leader.port(), "replica-" + brokerId, 2000, security);
+                loggedRefusal = null;
             }
             return connection;
         }
@@ -261,7 +279,9 @@ public final class ReplicaFetchers implements Partitions.RoleListener, AutoClose
             for (MutableRecordBatch batch : records.batches()) {
                 batch.ensureValid();
             }
-            partition.appendFromLeader(records, leaderEpoch, p.highWatermark(), p.logStartOffset());
+            if (partition.appendFromLeader(records, leaderEpoch, p.highWatermark(), p.logStartOffset())) {
+                bytesFetched.add(records.sizeInBytes());
+            }
             return true;
         }
 
@@ -269,6 +289,11 @@ public final class ReplicaFetchers implements Partitions.RoleListener, AutoClose
             running = false;
             interrupt();
         }
+    }
+
+    /** Bytes of record data appended from leaders so far (thread-safe). */
+    public long bytesFetched() {
+        return bytesFetched.sum();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.vertebra.log.replication;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertebra.log.Broker;
 import io.vertebra.testkit.Ports;
 import java.io.IOException;
@@ -19,6 +21,7 @@ public final class TestCluster implements AutoCloseable {
     private final int[] kafkaPorts;
     private final int[] raftPorts;
     private final Broker[] brokers;
+    private final MeterRegistry[] registries;
     private final Map<String, String> extra;
 
     TestCluster(Path dir, int size, Map<String, String> extra) {
@@ -28,6 +31,7 @@ public final class TestCluster implements AutoCloseable {
         this.kafkaPorts = new int[size];
         this.raftPorts = new int[size];
         this.brokers = new Broker[size];
+        this.registries = new MeterRegistry[size];
         for (int i = 0; i < size; i++) {
             kafkaPorts[i] = Ports.free();
             raftPorts[i] = Ports.free();
@@ -65,7 +69,8 @@ public final class TestCluster implements AutoCloseable {
         settings.put("offsets.topic.num.partitions", "3");
         settings.putAll(extra);
         try {
-            brokers[id - 1] = Broker.start(settings);
+            registries[id - 1] = new SimpleMeterRegistry();
+            brokers[id - 1] = Broker.start(settings, registries[id - 1]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,6 +86,11 @@ public final class TestCluster implements AutoCloseable {
 
     public Broker broker(int id) {
         return brokers[id - 1];
+    }
+
+    /** The meters of the broker's current run (a fresh registry each start). */
+    public MeterRegistry registry(int id) {
+        return registries[id - 1];
     }
 
     public String bootstrap() {

@@ -2,6 +2,7 @@ package io.vertebra.log.protocol.handler;
 
 import io.vertebra.log.metadata.MetadataImage;
 import io.vertebra.log.metadata.TopicImage;
+import io.vertebra.log.metrics.TopicMetrics;
 import io.vertebra.log.protocol.ApiHandler;
 import io.vertebra.log.protocol.RequestContext;
 import io.vertebra.log.replication.DelayedOperations;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
@@ -42,16 +44,19 @@ public final class FetchHandler implements ApiHandler {
     private final DelayedOperations delayed;
     private final FetchSessions sessions;
     private final ReplicaFetchTracker replicaTracker;
+    private final TopicMetrics metrics;
 
     public FetchHandler(
             Partitions partitions,
             DelayedOperations delayed,
             FetchSessions sessions,
-            ReplicaFetchTracker replicaTracker) {
+            ReplicaFetchTracker replicaTracker,
+            TopicMetrics metrics) {
         this.partitions = partitions;
         this.delayed = delayed;
         this.sessions = sessions;
         this.replicaTracker = replicaTracker;
+        this.metrics = metrics;
     }
 
     @Override
@@ -120,18 +125,23 @@ public final class FetchHandler implements ApiHandler {
                 || first.bytes >= Math.max(1, data.minBytes())
                 || first.hasError
                 || first.watched.isEmpty()) {
-            return CompletableFuture.completedFuture(respond(session, first, version));
+            return CompletableFuture.completedFuture(respond(session, first, version, follower));
         }
         CompletableFuture<AbstractResponse> done = new CompletableFuture<>();
         int minBytes = Math.max(1, data.minBytes());
-        delayed.park(first.watched, data.maxWaitMs(), () -> availableBytes(first, follower) >= minBytes, () -> {
-            try {
-                Read again = read(session, follower, replicaId, data.maxBytes());
-                done.complete(respond(session, again, version));
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
+        delayed.park(
+                DelayedOperations.Kind.FETCH,
+                first.watched,
+                data.maxWaitMs(),
+                () -> availableBytes(first, follower) >= minBytes,
+                () -> {
+                    try {
+                        Read again = read(session, follower, replicaId, data.maxBytes());
+                        done.complete(respond(session, again, version, follower));
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
+                    }
+                });
         return done;
     }
 
@@ -202,6 +212,18 @@ public final class FetchHandler implements ApiHandler {
         return read;
     }
 
+    /** Counts the record data about to be sent: consumer traffic per topic, or replication traffic. */
+    private void count(FetchSessions.Entry entry, FetchResponseData.PartitionData data, boolean follower) {
+        if (data.records() == null || data.records().sizeInBytes() == 0 || entry.partition.topic() == null) {
+            return;
+        }
+        if (follower) {
+            metrics.replicaFetched(data.records().sizeInBytes());
+        } else if (data.records() instanceof Records records) {
+            metrics.topic(entry.partition.topic()).fetched(records, entry.fetchOffset);
+        }
+    }
+
     /** Bytes now available past where the first pass stopped reading (approximate across segments). */
     private static long availableBytes(Read read, boolean follower) {
         long total = read.bytes;
@@ -226,12 +248,13 @@ public final class FetchHandler implements ApiHandler {
         return total;
     }
 
-    private static FetchResponse respond(FetchSessions.Context session, Read read, short version) {
+    private FetchResponse respond(FetchSessions.Context session, Read read, short version, boolean follower) {
         FetchResponseData response = new FetchResponseData().setSessionId(session.sessionId());
         Map<String, FetchResponseData.FetchableTopicResponse> topics = new LinkedHashMap<>();
         for (Map.Entry<FetchSessions.Entry, FetchResponseData.PartitionData> e : read.results.entrySet()) {
             FetchSessions.Entry entry = e.getKey();
             FetchResponseData.PartitionData data = e.getValue();
+            count(entry, data, follower);
             if (session.incremental()) {
                 boolean news = data.errorCode() != Errors.NONE.code()
                         || (data.records() != null && data.records().sizeInBytes() > 0)

@@ -3,6 +3,7 @@ package io.vertebra.log.protocol.handler;
 import io.vertebra.log.config.LogConfig;
 import io.vertebra.log.metadata.MetadataImage;
 import io.vertebra.log.metadata.TopicImage;
+import io.vertebra.log.metrics.TopicMetrics;
 import io.vertebra.log.protocol.ApiHandler;
 import io.vertebra.log.protocol.RequestContext;
 import io.vertebra.log.record.ProduceBatches;
@@ -42,11 +43,13 @@ public final class ProduceHandler implements ApiHandler {
     private final Partitions partitions;
     private final DelayedOperations delayed;
     private final Time time;
+    private final TopicMetrics metrics;
 
-    public ProduceHandler(Partitions partitions, DelayedOperations delayed, Time time) {
+    public ProduceHandler(Partitions partitions, DelayedOperations delayed, Time time, TopicMetrics metrics) {
         this.partitions = partitions;
         this.delayed = delayed;
         this.time = time;
+        this.metrics = metrics;
     }
 
     private record Waiting(PartitionProduceResponse response, Partition partition, long requiredOffset) {}
@@ -91,6 +94,9 @@ public final class ProduceHandler implements ApiHandler {
                     LogConfig config = partition.log().config();
                     ProduceBatches.Summary summary = ProduceBatches.validate(records, rules(config), now);
                     AppendResult result = partition.appendAsLeader(records, summary, acks);
+                    if (!result.duplicate()) {
+                        metrics.topic(topic.name()).produced(records.sizeInBytes(), result.recordCount());
+                    }
                     r.setBaseOffset(result.firstOffset())
                             .setLogAppendTimeMs(result.logAppendTimeMs())
                             .setLogStartOffset(result.logStartOffset());
@@ -109,6 +115,7 @@ public final class ProduceHandler implements ApiHandler {
         List<Partition> watched = new ArrayList<>();
         waiting.forEach(w -> watched.add(w.partition()));
         delayed.park(
+                DelayedOperations.Kind.PRODUCE,
                 watched,
                 produce.timeout(),
                 () -> waiting.stream()

@@ -1,0 +1,72 @@
+package io.vertebra.log.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The users a SASL/PLAIN listener accepts, parsed from {@code sasl.plain.users} ({@code user:password,...}). A
+ * user name may not contain {@code ':'} or {@code ','}; a password may contain {@code ':'} but not {@code ','}.
+ * Passwords are kept as bytes and compared in constant time; no method of this class returns or prints one.
+ * Immutable and thread-safe.
+ */
+public final class PlainUsers {
+    private final Map<String, byte[]> passwords;
+
+    private PlainUsers(Map<String, byte[]> passwords) {
+        this.passwords = passwords;
+    }
+
+    /**
+     * Parses {@code user:password,...}; each problem is added to {@code problems} naming {@code key} and the
+     * entry's position and user (never the password). Returns the users that parsed.
+     */
+    public static PlainUsers parse(String key, String value, List<String> problems) {
+        Map<String, byte[]> users = new LinkedHashMap<>();
+        String[] entries = value == null ? new String[0] : value.split(",", -1);
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].trim();
+            int colon = entry.indexOf(':');
+            if (entry.isEmpty() && entries.length == 1) {
+                break;
+            }
+            if (colon <= 0 || colon == entry.length() - 1) {
+                problems.add(key + ": entry " + (i + 1) + " is not user:password (a non-empty user name, a colon, a"
+                        + " non-empty password)" + (colon > 0 ? " for user '" + entry.substring(0, colon) + "'" : ""));
+                continue;
+            }
+            String user = entry.substring(0, colon);
+            if (users.put(user, entry.substring(colon + 1).getBytes(StandardCharsets.UTF_8)) != null) {
+                problems.add(key + ": user '" + user + "' is listed twice");
+            }
+        }
+        return new PlainUsers(Map.copyOf(users));
+    }
+
+    /** True when {@code user} exists and {@code password} is its password (compared in constant time). */
+    public boolean matches(String user, byte[] password) {
+        byte[] expected = passwords.get(user);
+        if (expected == null) {
+            // compare anyway so an unknown user takes as long as a wrong password
+            MessageDigest.isEqual(password, password);
+            return false;
+        }
+        return MessageDigest.isEqual(expected, password);
+    }
+
+    public Set<String> names() {
+        return passwords.keySet();
+    }
+
+    public boolean isEmpty() {
+        return passwords.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "PlainUsers" + passwords.keySet() + " (passwords hidden)";
+    }
+}
