@@ -26,15 +26,15 @@ public final class Applier {
         if (!plan.problems().isEmpty()) {
             throw new IllegalStateException("a plan with problems is not applied");
         }
-        Map<String, Inventory> grown = new TreeMap<>();
+        Map<String, Inventory> written = new TreeMap<>(before.inventories());
         plan.inventories().forEach((set, after) -> {
             Inventory was = before.inventories().getOrDefault(set, Inventory.EMPTY);
-            Inventory union = union(was, after);
-            if (!union.equals(was) && !union.equals(after)) {
-                grown.put(set, union);
+            Inventory grown = union(was, after);
+            if (!grown.equals(was)) {
+                target.writeInventory(set, grown);
+                written.put(set, grown);
             }
         });
-        grown.forEach(target::writeInventory);
         int done = 0;
         List<Plan.Step> steps = plan.steps();
         for (Plan.Step step : steps) {
@@ -48,7 +48,11 @@ public final class Applier {
             done++;
             progress.accept(describe(step));
         }
-        plan.inventories().forEach(target::writeInventory);
+        plan.inventories().forEach((set, after) -> {
+            if (!after.equals(written.getOrDefault(set, Inventory.EMPTY))) {
+                target.writeInventory(set, after);
+            }
+        });
         return new Result(done, steps.size(), null);
     }
 

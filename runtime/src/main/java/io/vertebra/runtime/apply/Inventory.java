@@ -1,5 +1,6 @@
 package io.vertebra.runtime.apply;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,6 +14,7 @@ public record Inventory(Set<String> connectors, Set<String> topics) {
         topics = Collections.unmodifiableSortedSet(new TreeSet<>(topics));
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return connectors.isEmpty() && topics.isEmpty();
     }
