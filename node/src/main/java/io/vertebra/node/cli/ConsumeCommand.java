@@ -125,6 +125,8 @@ public final class ConsumeCommand implements Callable<Integer> {
                     if (group != null) {
                         consumer.commitSync(printed); // what was printed: a record past --max-messages stays unread
                     }
+                } else if (consumer.assignment().isEmpty()) {
+                    lastRecordNs = System.nanoTime(); // still joining the group: the timeout counts from the assignment
                 } else if (timeoutSeconds != null
                         && System.nanoTime() - lastRecordNs
                                 > Duration.ofSeconds(timeoutSeconds).toNanos()) {
