@@ -1,9 +1,21 @@
 package io.vertebra.node;
 
+import io.vertebra.node.cli.ApplyCommand;
+import io.vertebra.node.cli.CliException;
+import io.vertebra.node.cli.ConnectorsCommand;
+import io.vertebra.node.cli.ConsumeCommand;
+import io.vertebra.node.cli.PartitionsCommand;
+import io.vertebra.node.cli.ProduceCommand;
+import io.vertebra.node.cli.TopicsCommand;
+import io.vertebra.node.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code vertebra} command: starts a node, and (later) drives one from the command line. */
+/**
+ * The {@code vertebra} command: starts a node, and drives one from the command line (topics, produce, consume,
+ * connectors, apply, validate, partitions). Exit codes: 0 success, 1 the operation failed, 2 the command line is
+ * wrong, 3 the node could not be reached.
+ */
 @Command(
         name = "vertebra",
         mixinStandardHelpOptions = true,
@@ -12,7 +24,13 @@ import picocli.CommandLine.Command;
         subcommands = {
             StartCommand.class,
             QuickstartCommand.class,
-            io.vertebra.node.cli.PartitionsCommand.class,
+            TopicsCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            ConnectorsCommand.class,
+            ApplyCommand.class,
+            ValidateCommand.class,
+            PartitionsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {
@@ -24,7 +42,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
-            return 1;
+            return e instanceof CliException c ? c.exitCode() : CliException.FAILED;
         });
         return cli;
     }

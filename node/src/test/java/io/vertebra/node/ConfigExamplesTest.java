@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertebra.node.cli.FileValidator;
+import io.vertebra.node.cli.LocatedYaml;
+import io.vertebra.node.cli.SchemaCatalog;
 import io.vertebra.runtime.config.ConfigProviders;
 import io.vertebra.runtime.plugins.Plugins;
 import io.vertebra.runtime.rest.BodyParser;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every pipeline in {@code config-examples/} parses as a {@code POST /connectors} body (a YAML file may hold several,
  * one per document) and passes the same validation a worker runs before storing a config, against the plugins the
  * build installed in {@code plugins/} (plus Apache Kafka's connect-file for the example that uses it).
+ *
+ * <p>Every file also passes {@code vertebra validate} against the JSON Schemas of {@code schemas/}.
  *
  * <p>Debezium's {@code validate()} also connects to the database it names; no database runs here, so that one
  * error (on {@code database.hostname}, after every key passed) is expected. The CDC examples are deployed against a
@@ -67,6 +72,23 @@ class ConfigExamplesTest {
             }
             assertEquals(List.of(), problems);
         }
+    }
+
+    /** Every example passes {@code vertebra validate}'s offline check against {@code schemas/}, without a warning. */
+    @Test
+    void everyExampleValidatesAgainstTheSchemas() throws Exception {
+        FileValidator validator = new FileValidator(SchemaCatalog.bundled());
+        List<String> findings = new ArrayList<>();
+        List<Path> examples;
+        try (Stream<Path> files = Files.walk(ProjectLayout.root().resolve("config-examples"))) {
+            examples = files.filter(LocatedYaml::isConfigFile).sorted().toList();
+        }
+        for (Path file : examples) {
+            FileValidator.Result result = validator.validate(file);
+            assertFalse(result.documents().isEmpty(), file + " holds documents");
+            result.findings().forEach(f -> findings.add(f.toString()));
+        }
+        assertEquals(List.of(), findings);
     }
 
     /** The documents of a YAML stream ({@code ---} lines between them); a JSON file is one document. */

@@ -18,6 +18,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,12 +35,8 @@ import picocli.CommandLine.Option;
 public final class PartitionsCommand {
 
     abstract static class Base implements Callable<Integer> {
-        @Option(
-                names = "--bootstrap-server",
-                paramLabel = "HOST:PORT",
-                defaultValue = "${env:VERTEBRA_BOOTSTRAP:-localhost:9092}",
-                description = "Any node of the cluster (env VERTEBRA_BOOTSTRAP, default localhost:9092).")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka;
 
         @Option(names = "--dry-run", description = "Print the moves without making them.")
         boolean dryRun;
@@ -56,9 +53,9 @@ public final class PartitionsCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            try (Admin admin = kafka.admin()) {
                 List<Integer> brokers = new ArrayList<>();
-                for (Node n : admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)) {
+                for (Node n : kafka.get(admin.describeCluster().nodes(), "describe the cluster")) {
                     brokers.add(n.id());
                 }
                 brokers.sort(Integer::compare);

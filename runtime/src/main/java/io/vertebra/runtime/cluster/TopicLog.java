@@ -98,7 +98,7 @@ public final class TopicLog implements AutoCloseable {
         return topicLog;
     }
 
-    static void ensureCompactedTopic(Admin admin, String topic, int partitions, short replicationFactor) {
+    public static void ensureCompactedTopic(Admin admin, String topic, int partitions, short replicationFactor) {
         NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.of(replicationFactor))
                 .configs(Map.of("cleanup.policy", "compact"));
         try {

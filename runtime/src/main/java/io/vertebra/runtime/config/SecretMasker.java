@@ -25,6 +25,17 @@ public final class SecretMasker {
         return keys;
     }
 
+    private static final java.util.regex.Pattern SECRET_NAME = java.util.regex.Pattern.compile(
+            "(?i).*(password|passwd|secret|token|credential|jaas\\.config|private\\.key|access\\.key|api\\.?key).*");
+
+    /**
+     * True for keys whose name says they hold a secret ({@code connection.password}, {@code fs.s3a.secret.key},
+     * {@code sasl.jaas.config}, ...): plans mask them even when the connector does not declare them as PASSWORD.
+     */
+    public static boolean looksSecret(String key) {
+        return SECRET_NAME.matcher(key).matches();
+    }
+
     public static Map<String, String> mask(Map<String, String> config, Set<String> passwordKeys) {
         if (passwordKeys.isEmpty()) {
             return config;

@@ -27,6 +27,8 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String CONFIG_TOPIC = "config.storage.topic";
     public static final String OFFSET_TOPIC = "offset.storage.topic";
     public static final String STATUS_TOPIC = "status.storage.topic";
+    public static final String APPLY_TOPIC = "apply.storage.topic";
+    public static final String APPLY_RF = "apply.storage.replication.factor";
     public static final String CONFIG_RF = "config.storage.replication.factor";
     public static final String OFFSET_RF = "offset.storage.replication.factor";
     public static final String STATUS_RF = "status.storage.replication.factor";
@@ -85,6 +87,19 @@ public final class WorkerConfig extends AbstractConfig {
                     "Compacted topic of connector configs.")
             .define(OFFSET_TOPIC, Type.STRING, "connect-offsets", Importance.HIGH, "Compacted topic of source offsets.")
             .define(STATUS_TOPIC, Type.STRING, "connect-status", Importance.HIGH, "Compacted topic of statuses.")
+            .define(
+                    APPLY_TOPIC,
+                    Type.STRING,
+                    "vertebra-apply",
+                    Importance.LOW,
+                    "Compacted topic of the apply sets' inventories: what each set manages, so --prune deletes only"
+                            + " that.")
+            .define(
+                    APPLY_RF,
+                    Type.SHORT,
+                    (short) -1,
+                    Importance.LOW,
+                    "Replication factor of the apply topic (-1: broker default).")
             .define(
                     CONFIG_RF,
                     Type.SHORT,

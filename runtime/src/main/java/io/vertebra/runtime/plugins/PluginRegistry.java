@@ -8,7 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.connector.Connector;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.HeaderConverter;
+import org.apache.kafka.connect.transforms.Transformation;
+import org.apache.kafka.connect.transforms.predicates.Predicate;
 
 /**
  * An immutable view of every known plugin. {@link Plugins} builds a new one on each rescan and swaps it in, so
@@ -114,5 +120,28 @@ public final class PluginRegistry {
             out.putIfAbsent(d.className() + "/" + d.type(), d);
         }
         return out;
+    }
+
+    /** The plugin's config definition, asked of a new instance with the plugin's loader as context loader. */
+    public static ConfigDef configDef(PluginDesc d) {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(d.loader());
+        try {
+            Object instance = newInstance(d, Object.class);
+            if (instance instanceof Connector c) {
+                return c.config();
+            } else if (instance instanceof Transformation<?> t) {
+                return t.config();
+            } else if (instance instanceof Predicate<?> p) {
+                return p.config();
+            } else if (instance instanceof Converter c) {
+                return c.config();
+            } else if (instance instanceof HeaderConverter h) {
+                return h.config();
+            }
+            return new ConfigDef();
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
     }
 }

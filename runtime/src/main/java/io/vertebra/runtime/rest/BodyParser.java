@@ -70,6 +70,60 @@ public final class BodyParser {
         }
     }
 
+    /**
+     * Every document of a body: a JSON object, a JSON array of objects, or a YAML stream of documents ({@code ---}
+     * between them; a document that is a list contributes its items). Empty YAML documents are skipped.
+     */
+    public static java.util.List<JsonNode> parseAll(byte[] body, String contentType) {
+        if (body == null || body.length == 0) {
+            throw RestException.badRequest("The request body is empty; send JSON or YAML documents");
+        }
+        String text = decodeUtf8(body);
+        String type = contentType == null ? "" : contentType.toLowerCase();
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        try {
+            if (!type.contains("yaml")) {
+                try {
+                    addAll(JSON.readTree(text), out);
+                    return out;
+                } catch (JsonProcessingException e) {
+                    if (type.contains("json")) {
+                        throw RestException.badRequest("Malformed JSON body: " + describe(e));
+                    }
+                }
+            }
+            try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> docs =
+                    YAML.readerFor(JsonNode.class).readValues(text)) {
+                while (docs.hasNextValue()) {
+                    addAll(docs.nextValue(), out);
+                }
+            }
+        } catch (RestException e) {
+            throw e;
+        } catch (JsonProcessingException e) {
+            throw RestException.badRequest("Malformed YAML body: " + describe(e));
+        } catch (IOException | RuntimeException e) {
+            Throwable cause = e.getCause() instanceof JsonProcessingException j ? j : e;
+            throw RestException.badRequest("Unreadable request body: "
+                    + (cause instanceof JsonProcessingException j ? describe(j) : cause.getMessage()));
+        }
+        if (out.isEmpty()) {
+            throw RestException.badRequest("The request body holds no document");
+        }
+        return out;
+    }
+
+    private static void addAll(JsonNode node, java.util.List<JsonNode> out) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return;
+        }
+        if (node.isArray()) {
+            node.forEach(out::add);
+        } else {
+            out.add(node);
+        }
+    }
+
     private static JsonNode readYaml(String text) throws IOException {
         JsonNode node = YAML.readTree(text);
         if (node == null || node.isMissingNode()) {

@@ -1,6 +1,7 @@
 package io.vertebra.runtime.rest;
 
 import io.vertebra.runtime.rest.routes.AdminRoutes;
+import io.vertebra.runtime.rest.routes.ApplyRoutes;
 import io.vertebra.runtime.rest.routes.ConnectorRoutes;
 import io.vertebra.runtime.rest.routes.PluginRoutes;
 import io.vertebra.runtime.service.ConnectService;
@@ -39,6 +40,7 @@ public final class RestServer implements AutoCloseable {
             new AdminRoutes(service, ready, new LogLevels()).register(http);
             new ConnectorRoutes(service).register(http);
             new PluginRoutes(service).register(http);
+            new ApplyRoutes(service).register(http);
             router.errorHandler(
                     404,
                     ctx -> ErrorMapper.send(

@@ -28,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.connector.Connector;
 
 /**
  * What the REST API (and the CLI) can ask of the Connect cluster. Writes go to the config store, which every worker
@@ -86,6 +84,24 @@ public final class ConnectService {
         return new ConnectorInfo(name, masked(raw), tasks, type(raw));
     }
 
+    /** The stored config as written, secrets included: for apply, which masks what it shows. Empty when absent. */
+    public Optional<Map<String, String>> rawConfig(String name) {
+        return Optional.ofNullable(config().connectors().get(name));
+    }
+
+    public TargetState targetState(String name) {
+        return config().targetState(name);
+    }
+
+    /** The worker's Kafka admin client (topics for apply). */
+    public org.apache.kafka.clients.admin.Admin admin() {
+        return ctx.admin();
+    }
+
+    public WorkerConfig workerConfig() {
+        return ctx.config();
+    }
+
     public Map<String, String> connectorConfig(String name) {
         return masked(requireConfig(name));
     }
@@ -100,16 +116,18 @@ public final class ConnectService {
     }
 
     private static Set<String> passwordKeysOf(PluginDesc plugin) {
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(plugin.loader());
         try {
-            ConfigDef def = PluginRegistry.newInstance(plugin, Connector.class).config();
-            return SecretMasker.passwordKeys(def);
+            return SecretMasker.passwordKeys(PluginRegistry.configDef(plugin));
         } catch (RuntimeException | LinkageError e) {
             return Set.of();
-        } finally {
-            Thread.currentThread().setContextClassLoader(previous);
         }
+    }
+
+    /** The keys of this config whose values are secrets: the connector's PASSWORD keys. */
+    public Set<String> secretKeys(Map<String, String> config) {
+        return plugin(config)
+                .map(p -> passwordKeys.computeIfAbsent(p, ConnectService::passwordKeysOf))
+                .orElse(Set.of());
     }
 
     private Optional<PluginDesc> plugin(Map<String, String> raw) {

@@ -13,6 +13,7 @@ import io.vertebra.runtime.rest.Http.Reply;
 import io.vertebra.runtime.rest.RestException;
 import io.vertebra.runtime.rest.entities.ConfigInfos;
 import io.vertebra.runtime.rest.entities.PluginInfo;
+import io.vertebra.runtime.schema.ConnectorSchema;
 import io.vertebra.runtime.service.ConfigValidator;
 import io.vertebra.runtime.service.ConnectService;
 import java.util.ArrayList;
@@ -20,13 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.connector.Connector;
-import org.apache.kafka.connect.storage.Converter;
-import org.apache.kafka.connect.storage.HeaderConverter;
-import org.apache.kafka.connect.transforms.Transformation;
-import org.apache.kafka.connect.transforms.predicates.Predicate;
 
-/** {@code /connector-plugins/...}: the plugin list, each plugin's config definition, and config validation. */
+/**
+ * {@code /connector-plugins/...}: the plugin list, each plugin's config definition, config validation, and each
+ * connector's config as a JSON Schema ({@code /connector-plugins/{class}/schema}).
+ */
 public final class PluginRoutes {
     private final java.util.function.Supplier<ConnectService> services;
 
@@ -68,10 +67,19 @@ public final class PluginRoutes {
                             PluginType.CONVERTER,
                             PluginType.HEADER_CONVERTER)
                     .orElseThrow(() -> RestException.notFound("Unknown plugin " + name));
-            ConfigDef def = configDef(d);
+            ConfigDef def = PluginRegistry.configDef(d);
             List<ConfigInfos.ConfigKeyInfo> keys = new ArrayList<>();
             def.configKeys().forEach((k, key) -> keys.add(ConfigValidator.keyInfo(k, key)));
             return Reply.ok(keys);
+        });
+        http.route(GET, "/connector-plugins/:plugin/schema", ctx -> {
+            String name = Http.param(ctx, "plugin");
+            PluginDesc d = service()
+                    .registry()
+                    .find(name, PluginType.SOURCE, PluginType.SINK)
+                    .orElseThrow(() -> RestException.notFound(
+                            "Unknown connector plugin " + name + "; GET /connector-plugins lists the installed ones"));
+            return Reply.ok(ConnectorSchema.of(d));
         });
         http.route(PUT, "/connector-plugins/:plugin/config/validate", ctx -> {
             String plugin = Http.param(ctx, "plugin");
@@ -93,27 +101,5 @@ public final class PluginRoutes {
             }
             return Reply.ok(service().validator().validate(config));
         });
-    }
-
-    private static ConfigDef configDef(PluginDesc d) {
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(d.loader());
-        try {
-            Object instance = PluginRegistry.newInstance(d, Object.class);
-            if (instance instanceof Connector c) {
-                return c.config();
-            } else if (instance instanceof Transformation<?> t) {
-                return t.config();
-            } else if (instance instanceof Predicate<?> p) {
-                return p.config();
-            } else if (instance instanceof Converter c) {
-                return c.config();
-            } else if (instance instanceof HeaderConverter h) {
-                return h.config();
-            }
-            return new ConfigDef();
-        } finally {
-            Thread.currentThread().setContextClassLoader(previous);
-        }
     }
 }
