@@ -185,6 +185,7 @@ class NodeMonitoringIT {
             assertTrue(
                     before.families().size() >= 20,
                     "at least 20 metric families: " + before.families().size() + " " + before.families());
+            assertDashboardQueriesExist(before);
 
             List<String> more =
                     IntStream.range(300, 500).mapToObj(i -> "{\"n\":" + i + "}").toList();
@@ -222,5 +223,29 @@ class NodeMonitoringIT {
                             == 1);
             assertEquals(0, node.process.terminate(Duration.ofSeconds(30)), "SIGTERM stops the node cleanly");
         }
+    }
+
+    /**
+     * The Grafana dashboard's JVM and process queries name families this node exports; its broker queries too,
+     * once the node's registry carries the broker's meters (the Connect ones are checked by ConnectMetricsTest,
+     * with the snapshot families a running Debezium connector adds).
+     */
+    private static void assertDashboardQueriesExist(PrometheusScrape scrape) throws IOException {
+        String dashboard = Files.readString(
+                io.vertebra.testkit.ProjectLayout.root().resolve("docker/grafana/dashboards/vertebra.json"));
+        boolean brokerMeters = scrape.families().stream().anyMatch(f -> f.startsWith("vertebra_broker_"));
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("\\b(vertebra_broker|jvm|process)_[a-z_]+")
+                .matcher(dashboard);
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        while (used.find()) {
+            String name = used.group();
+            if (name.startsWith("vertebra_broker_") && !brokerMeters) {
+                continue;
+            }
+            if (!scrape.families().contains(name.replaceFirst("_(bucket|count|sum)$", ""))) {
+                missing.add(name);
+            }
+        }
+        assertTrue(missing.isEmpty(), "the dashboard queries families the node does not export: " + missing);
     }
 }

@@ -167,10 +167,8 @@ class ConnectMetricsTest {
         Map<String, Long> getRowsScanned();
     }
 
-    @Test
-    void debeziumSnapshotBeansBecomeSnapshotGaugesOfTheirConnector() throws Exception {
-        ObjectName name = new ObjectName("debezium.postgres:type=connector-metrics,context=snapshot,server=shop");
-        TestSnapshotMXBean bean = new TestSnapshotMXBean() {
+    private static TestSnapshotMXBean snapshotBean() {
+        return new TestSnapshotMXBean() {
             public int getTotalTableCount() {
                 return 2;
             }
@@ -195,6 +193,12 @@ class ConnectMetricsTest {
                 return Map.of("public.orders", 52431L, "public.customers", 900L);
             }
         };
+    }
+
+    @Test
+    void debeziumSnapshotBeansBecomeSnapshotGaugesOfTheirConnector() throws Exception {
+        ObjectName name = new ObjectName("debezium.postgres:type=connector-metrics,context=snapshot,server=shop");
+        TestSnapshotMXBean bean = snapshotBean();
         ManagementFactory.getPlatformMBeanServer().registerMBean(bean, name);
         try {
             metrics.attach(view(
@@ -215,5 +219,45 @@ class ConnectMetricsTest {
             ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
         }
         assertFalse(scrape().contains("vertebra_connect_snapshot_tables{"), "the bean is gone, so are its rows");
+    }
+
+    @Test
+    void everyConnectFamilyTheGrafanaDashboardQueriesExists() throws Exception {
+        ObjectName name = new ObjectName("debezium.postgres:type=connector-metrics,context=snapshot,server=shop");
+        ManagementFactory.getPlatformMBeanServer().registerMBean(snapshotBean(), name);
+        try {
+            metrics.attach(view(
+                    new Assignment(1, "w1", Set.of("pg"), Set.of(new TaskId("pg", 0)), false, Map.of(), 1),
+                    Map.of(),
+                    Map.of()));
+            TaskMetrics sink = metrics.task(new TaskId("s", 0), true);
+            TaskMetrics source = metrics.task(new TaskId("pg", 0), false);
+            sink.recordError("TASK_PUT");
+            Set<String> families = new java.util.TreeSet<>();
+            for (String line : scrape().split("\n")) {
+                if (line.startsWith("# TYPE ")) {
+                    families.add(line.split(" ")[2]);
+                }
+            }
+            String dashboard = java.nio.file.Files.readString(
+                    io.vertebra.testkit.ProjectLayout.root().resolve("docker/grafana/dashboards/vertebra.json"));
+            java.util.regex.Matcher used =
+                    java.util.regex.Pattern.compile("vertebra_connect_[a-z_]+").matcher(dashboard);
+            Set<String> missing = new java.util.TreeSet<>();
+            int count = 0;
+            while (used.find()) {
+                count++;
+                String family = used.group().replaceFirst("_(bucket|count|sum)$", "");
+                if (!families.contains(family)) {
+                    missing.add(used.group());
+                }
+            }
+            assertTrue(count >= 20, "the dashboard queries the Connect families: " + count);
+            assertTrue(missing.isEmpty(), "the dashboard queries families the worker does not export: " + missing);
+            sink.close();
+            source.close();
+        } finally {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+        }
     }
 }
