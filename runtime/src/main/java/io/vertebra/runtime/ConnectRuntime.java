@@ -178,7 +178,10 @@ public final class ConnectRuntime implements AutoCloseable {
                 config.groupId(),
                 () -> admin,
                 () -> storesLoaded,
-                () -> worker == null ? null : worker.assignment(),
+                () -> {
+                    Worker current = worker;
+                    return current == null ? null : current.assignment();
+                },
                 () -> startError,
                 3000);
         rest = RestServer.start(
@@ -257,14 +260,15 @@ public final class ConnectRuntime implements AutoCloseable {
                 configs::snapshot,
                 configs::position);
         parts.add(membership);
-        worker = new Worker(ctx, membership);
-        parts.add(worker); // closed before the membership: tasks stop before this worker leaves the group
-        configs.start(worker);
+        Worker started = new Worker(ctx, membership);
+        worker = started;
+        parts.add(started); // closed before the membership: tasks stop before this worker leaves the group
+        configs.start(started);
         storesLoaded = true;
         metrics.attach(new ConnectMetrics.WorkerView() {
             @Override
             public Assignment assignment() {
-                return worker.assignment();
+                return started.assignment();
             }
 
             @Override
@@ -282,7 +286,7 @@ public final class ConnectRuntime implements AutoCloseable {
                 return configs.snapshot().connectors().getOrDefault(connector, Map.of());
             }
         });
-        membership.start(worker);
+        membership.start(started);
         startError = null;
         ready = true;
         log.info(
