@@ -1,8 +1,11 @@
 package io.vertebra.node;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertebra.log.Broker;
 import io.vertebra.runtime.ConnectRuntime;
 import io.vertebra.runtime.config.WorkerConfig;
+import io.vertebra.runtime.metrics.ProcessMeters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +21,9 @@ import sun.misc.Signal;
 /**
  * One Vertebra node: the embedded broker (unless it runs as a pure worker against another Kafka cluster) and the
  * Connect worker with its REST API. This is the only class that knows both the log engine and the runtime.
+ *
+ * <p>The node owns the one meter registry of the process: the JVM meters, the worker's and the broker's go into it,
+ * and the worker's {@code GET /metrics} serves it whole.
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -26,6 +32,8 @@ public final class Node implements AutoCloseable {
     private final DataDirLock lock;
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ProcessMeters processMeters = ProcessMeters.bindTo(registry);
     private Broker broker;
     private ConnectRuntime worker;
 
@@ -48,6 +56,8 @@ public final class Node implements AutoCloseable {
 
     private void startParts() throws IOException {
         if (config.embeddedLog()) {
+            // TODO(broker-ops): once Broker.start(Map, MeterRegistry) is on main (branch broker-ops), start the broker
+            // with `registry` here so its vertebra_broker_* meters are served by GET /metrics next to the worker's.
             broker = Broker.start(brokerConfig());
             parts.add(broker);
         }
@@ -57,8 +67,8 @@ public final class Node implements AutoCloseable {
             return;
         }
         worker = config.embeddedLog()
-                ? ConnectRuntime.startInBackground(workerConfig())
-                : ConnectRuntime.start(workerConfig());
+                ? ConnectRuntime.startInBackground(workerConfig(), registry)
+                : ConnectRuntime.start(workerConfig(), registry);
         parts.add(worker);
     }
 
@@ -112,7 +122,9 @@ public final class Node implements AutoCloseable {
     public String readyLine() {
         String kafka = broker == null ? "external " + config.bootstrapServers() : config.host() + ":" + broker.port();
         return "vertebra ready: node.id=" + config.nodeId() + " kafka=" + kafka
-                + (worker == null ? " rest=disabled" : " rest=http://" + config.host() + ":" + worker.restPort())
+                + (worker == null
+                        ? " rest=disabled"
+                        : " rest=" + worker.restScheme() + "://" + config.host() + ":" + worker.restPort())
                 + " data.dir="
                 + config.dataDir().toAbsolutePath().normalize();
     }
@@ -137,6 +149,8 @@ public final class Node implements AutoCloseable {
                 log.warn("error while stopping {}", part, e);
             }
         }
+        processMeters.close();
+        registry.close();
         try {
             lock.close();
         } catch (IOException e) {

@@ -1,17 +1,25 @@
 package io.vertebra.runtime;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertebra.runtime.cluster.Assignment;
 import io.vertebra.runtime.cluster.ConfigStore;
 import io.vertebra.runtime.cluster.GroupMembership;
 import io.vertebra.runtime.cluster.KafkaConfigStore;
 import io.vertebra.runtime.cluster.KafkaStatusStore;
 import io.vertebra.runtime.cluster.Membership;
+import io.vertebra.runtime.cluster.Status;
 import io.vertebra.runtime.cluster.StatusStore;
 import io.vertebra.runtime.cluster.TopicLog;
 import io.vertebra.runtime.config.ConfigProviders;
 import io.vertebra.runtime.config.WorkerConfig;
+import io.vertebra.runtime.health.WorkerReadiness;
+import io.vertebra.runtime.metrics.ConnectMetrics;
+import io.vertebra.runtime.metrics.ProcessMeters;
 import io.vertebra.runtime.offsets.KafkaOffsetStore;
 import io.vertebra.runtime.offsets.OffsetStore;
 import io.vertebra.runtime.plugins.Plugins;
+import io.vertebra.runtime.rest.RestSecurity;
 import io.vertebra.runtime.rest.RestServer;
 import io.vertebra.runtime.service.ConnectService;
 import io.vertebra.runtime.worker.Worker;
@@ -22,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -39,13 +48,17 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The worker reaches Kafka only through kafka-clients, so it runs the same against Apache Kafka and the embedded log.
+ *
+ * <p>Its meters ({@code vertebra.connect.*}, see docs/metrics.md) go to the registry it is given, which {@code GET
+ * /metrics} serves whole (a node shares one registry between its broker, its worker and the JVM binders); started
+ * without one, the worker makes its own with the JVM meters in it.
  */
 public final class ConnectRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectRuntime.class);
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private RestServer rest;
-    private Worker worker;
+    private volatile Worker worker;
     private String url;
     private volatile boolean ready;
     private volatile boolean closed;
@@ -53,12 +66,37 @@ public final class ConnectRuntime implements AutoCloseable {
     private ConfigProviders providers;
     private Path pluginWorkDir;
     private volatile ConnectService service;
+    private volatile Admin admin;
+    private volatile boolean storesLoaded;
+    private volatile String startError;
+    private final PrometheusMeterRegistry registry;
+    private final ProcessMeters processMeters;
+    private final ConnectMetrics metrics;
+    private RestSecurity security = RestSecurity.none();
 
-    private ConnectRuntime() {}
+    /** {@code registry}: shared with the caller, or null for one of the worker's own (with the JVM meters). */
+    private ConnectRuntime(PrometheusMeterRegistry registry) {
+        if (registry == null) {
+            this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            this.processMeters = ProcessMeters.bindTo(this.registry);
+        } else {
+            this.registry = registry;
+            this.processMeters = null;
+        }
+        this.metrics = new ConnectMetrics(this.registry);
+    }
 
-    /** Starts a worker; returns once it has joined its group and its REST API answers. */
+    /** Starts a worker with a meter registry of its own; returns once it has joined its group. */
     public static ConnectRuntime start(Map<String, String> props) {
-        ConnectRuntime runtime = new ConnectRuntime();
+        return start(props, null);
+    }
+
+    /**
+     * Starts a worker whose meters go to {@code registry} (which it leaves open on close); returns once it has joined
+     * its group and its REST API answers.
+     */
+    public static ConnectRuntime start(Map<String, String> props, PrometheusMeterRegistry registry) {
+        ConnectRuntime runtime = new ConnectRuntime(registry);
         try {
             WorkerConfig config = new WorkerConfig(props);
             runtime.startRest(config);
@@ -76,8 +114,19 @@ public final class ConnectRuntime implements AutoCloseable {
      * endpoints 503 "still starting".
      */
     public static ConnectRuntime startInBackground(Map<String, String> props) {
-        ConnectRuntime runtime = new ConnectRuntime();
-        WorkerConfig config = new WorkerConfig(props);
+        return startInBackground(props, null);
+    }
+
+    /** {@link #startInBackground(Map)} with the meters in {@code registry} (left open on close). */
+    public static ConnectRuntime startInBackground(Map<String, String> props, PrometheusMeterRegistry registry) {
+        ConnectRuntime runtime = new ConnectRuntime(registry);
+        WorkerConfig config;
+        try {
+            config = new WorkerConfig(props);
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
         try {
             runtime.startRest(config);
         } catch (RuntimeException e) {
@@ -91,6 +140,7 @@ public final class ConnectRuntime implements AutoCloseable {
                             runtime.startWorker(config);
                             return;
                         } catch (RuntimeException e) {
+                            runtime.startError = e.getMessage();
                             log.warn("Connect worker cannot start yet ({}); retrying in 5 s", e.getMessage());
                             runtime.closeWorkerParts();
                             try {
@@ -120,12 +170,28 @@ public final class ConnectRuntime implements AutoCloseable {
         }
         plugins = Plugins.start(pluginPath, pluginWorkDir, config.getLong(WorkerConfig.PLUGIN_SCAN_INTERVAL_MS));
         providers = ConfigProviders.fromWorkerConfig(config, ConnectRuntime.class.getClassLoader());
+        security = RestSecurity.from(config, providers);
         String host = config.getString(WorkerConfig.REST_HOST);
         int port = config.getInt(WorkerConfig.REST_PORT);
+        WorkerReadiness readiness = new WorkerReadiness(
+                config.bootstrapServers(),
+                config.groupId(),
+                () -> admin,
+                () -> storesLoaded,
+                () -> {
+                    Worker current = worker;
+                    return current == null ? null : current.assignment();
+                },
+                () -> startError,
+                3000);
         rest = RestServer.start(
-                host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), () -> service, () -> ready);
+                new RestServer.Settings(host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), security),
+                new RestServer.Backends(() -> service, () -> ready, readiness, registry, metrics::refresh));
         String advertised = config.getString(WorkerConfig.REST_ADVERTISED_HOST);
-        url = "http://" + (advertised.isBlank() ? host : advertised) + ":" + rest.port() + "/";
+        url = security.scheme() + "://" + (advertised.isBlank() ? host : advertised) + ":" + rest.port() + "/";
+        if (security.basicAuth() || security.tls().isPresent()) {
+            log.info("{} on {}", security, url);
+        }
     }
 
     private synchronized void startWorker(WorkerConfig config) {
@@ -134,6 +200,7 @@ public final class ConnectRuntime implements AutoCloseable {
         }
         Admin admin = Admin.create(config.clientConfig("admin"));
         parts.add(admin);
+        this.admin = admin;
         String clusterId;
         try {
             clusterId = admin.describeCluster().clusterId().get(120, TimeUnit.SECONDS);
@@ -180,7 +247,8 @@ public final class ConnectRuntime implements AutoCloseable {
                 onRecord));
         parts.add(configs);
 
-        WorkerContext ctx = new WorkerContext(workerId, config, plugins, providers, configs, statuses, offsets, admin);
+        WorkerContext ctx =
+                new WorkerContext(workerId, config, plugins, providers, configs, statuses, offsets, admin, metrics);
         service = new ConnectService(ctx, clusterId);
         Membership membership = new GroupMembership(
                 config.clientConfig("consumer"),
@@ -192,10 +260,34 @@ public final class ConnectRuntime implements AutoCloseable {
                 configs::snapshot,
                 configs::position);
         parts.add(membership);
-        worker = new Worker(ctx, membership);
-        parts.add(worker); // closed before the membership: tasks stop before this worker leaves the group
-        configs.start(worker);
-        membership.start(worker);
+        Worker started = new Worker(ctx, membership);
+        worker = started;
+        parts.add(started); // closed before the membership: tasks stop before this worker leaves the group
+        configs.start(started);
+        storesLoaded = true;
+        metrics.attach(new ConnectMetrics.WorkerView() {
+            @Override
+            public Assignment assignment() {
+                return started.assignment();
+            }
+
+            @Override
+            public Optional<Status> connectorStatus(String connector) {
+                return statuses.connector(connector);
+            }
+
+            @Override
+            public Map<Integer, Status> taskStatuses(String connector) {
+                return statuses.tasks(connector);
+            }
+
+            @Override
+            public Map<String, String> connectorConfig(String connector) {
+                return configs.snapshot().connectors().getOrDefault(connector, Map.of());
+            }
+        });
+        membership.start(started);
+        startError = null;
         ready = true;
         log.info(
                 "Connect worker {} ready: group {}, REST {}, Kafka cluster {}",
@@ -221,6 +313,16 @@ public final class ConnectRuntime implements AutoCloseable {
         return ready;
     }
 
+    /** {@code http} or {@code https}. */
+    public String restScheme() {
+        return security.scheme();
+    }
+
+    /** The registry {@code GET /metrics} serves. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
     /** Stops tasks and connectors, leaves the group, closes the stores and the REST server. */
     @Override
     public void close() {
@@ -238,6 +340,11 @@ public final class ConnectRuntime implements AutoCloseable {
         if (providers != null) {
             providers.close();
         }
+        metrics.close();
+        if (processMeters != null) {
+            processMeters.close();
+            registry.close();
+        }
         if (pluginWorkDir != null) {
             try (java.util.stream.Stream<Path> files = Files.walk(pluginWorkDir)) {
                 files.sorted(java.util.Comparator.reverseOrder())
@@ -250,6 +357,9 @@ public final class ConnectRuntime implements AutoCloseable {
 
     private void closeWorkerParts() {
         service = null;
+        metrics.attach(null);
+        storesLoaded = false;
+        admin = null;
         List<AutoCloseable> reversed = new ArrayList<>(parts);
         Collections.reverse(reversed);
         for (AutoCloseable part : reversed) {
@@ -260,5 +370,6 @@ public final class ConnectRuntime implements AutoCloseable {
             }
         }
         parts.clear();
+        worker = null;
     }
 }

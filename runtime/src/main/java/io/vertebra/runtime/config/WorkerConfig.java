@@ -50,6 +50,17 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String REST_PORT = "rest.port";
     public static final String REST_ADVERTISED_HOST = "rest.advertised.host.name";
     public static final String REST_MAX_BODY_BYTES = "rest.max.body.bytes";
+    public static final String REST_BASIC_AUTH_USERS = "rest.basic.auth.users";
+    public static final String REST_BASIC_AUTH_OPEN_PATHS = "rest.basic.auth.open.paths";
+    public static final String REST_SSL_KEYSTORE_LOCATION = "rest.ssl.keystore.location";
+    public static final String REST_SSL_KEYSTORE_PASSWORD = "rest.ssl.keystore.password";
+    public static final String REST_SSL_KEYSTORE_TYPE = "rest.ssl.keystore.type";
+    public static final String REST_SSL_KEY_PASSWORD = "rest.ssl.key.password";
+    public static final String REST_SSL_TRUSTSTORE_LOCATION = "rest.ssl.truststore.location";
+    public static final String REST_SSL_TRUSTSTORE_PASSWORD = "rest.ssl.truststore.password";
+    public static final String REST_SSL_TRUSTSTORE_TYPE = "rest.ssl.truststore.type";
+    public static final String REST_SSL_CLIENT_AUTH = "rest.ssl.client.auth";
+    public static final String REST_SSL_ENABLED_PROTOCOLS = "rest.ssl.enabled.protocols";
     public static final String WORKER_ID = "worker.id";
     public static final String CONFIG_PROVIDERS = "config.providers";
 
@@ -196,6 +207,83 @@ public final class WorkerConfig extends AbstractConfig {
                     Range.atLeast(1024),
                     Importance.LOW,
                     "Largest request body accepted (413 beyond).")
+            .define(
+                    REST_BASIC_AUTH_USERS,
+                    Type.PASSWORD,
+                    null,
+                    Importance.HIGH,
+                    "Turns on HTTP Basic authentication of the REST API: the users it accepts, as"
+                            + " user:password,user:password (a user name without ':' or ','; a password without ',')."
+                            + " The value, or each password, may be a ${file:...}, ${env:...} or ${directory:...}"
+                            + " placeholder. Unset: no authentication.")
+            .define(
+                    REST_BASIC_AUTH_OPEN_PATHS,
+                    Type.LIST,
+                    "/health,/ready",
+                    Importance.LOW,
+                    "Paths answered without credentials when basic authentication is on (probes of container"
+                            + " platforms carry none).")
+            .define(
+                    REST_SSL_KEYSTORE_LOCATION,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Turns the REST listener into HTTPS: the key store holding its certificate and private key."
+                            + " Empty: plain HTTP.")
+            .define(
+                    REST_SSL_KEYSTORE_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.HIGH,
+                    "Password of the REST key store (may be a ${file:...} or ${env:...} placeholder).")
+            .define(
+                    REST_SSL_KEYSTORE_TYPE,
+                    Type.STRING,
+                    "PKCS12",
+                    ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
+                    Importance.MEDIUM,
+                    "Format of the REST key store: PKCS12 or JKS.")
+            .define(
+                    REST_SSL_KEY_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
+                    "Password of the private key in the REST key store; unset: the key store password.")
+            .define(
+                    REST_SSL_TRUSTSTORE_LOCATION,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
+                    "Trust store of the certificates (or their CA) accepted from REST clients that present one;"
+                            + " needed when rest.ssl.client.auth is requested or required.")
+            .define(
+                    REST_SSL_TRUSTSTORE_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
+                    "Password of the REST trust store (may be a placeholder).")
+            .define(
+                    REST_SSL_TRUSTSTORE_TYPE,
+                    Type.STRING,
+                    "PKCS12",
+                    ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
+                    Importance.LOW,
+                    "Format of the REST trust store: PKCS12 or JKS.")
+            .define(
+                    REST_SSL_CLIENT_AUTH,
+                    Type.STRING,
+                    "none",
+                    ConfigDef.CaseInsensitiveValidString.in("none", "requested", "required"),
+                    Importance.MEDIUM,
+                    "Whether REST clients must present a certificate the trust store accepts: none, requested"
+                            + " (optional) or required.")
+            .define(
+                    REST_SSL_ENABLED_PROTOCOLS,
+                    Type.LIST,
+                    "TLSv1.3,TLSv1.2",
+                    ConfigDef.ValidList.in(false, "TLSv1.3", "TLSv1.2"),
+                    Importance.LOW,
+                    "TLS versions the REST listener accepts.")
             .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's id in statuses (empty: host:port).")
             .define(CONFIG_PROVIDERS, Type.LIST, "", Importance.LOW, "Config providers, e.g. file,env,directory.");
 

@@ -1,5 +1,6 @@
 package io.vertebra.runtime.errors;
 
+import io.vertebra.runtime.metrics.TaskMetrics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,9 @@ public final class DeadLetterQueue implements AutoCloseable {
     private final int task;
     private final boolean contextHeaders;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final TaskMetrics metrics;
 
+    /** {@code metrics}: where records written to the queue (and failed writes) are counted. */
     public DeadLetterQueue(
             String topic,
             String connector,
@@ -44,8 +47,10 @@ public final class DeadLetterQueue implements AutoCloseable {
             boolean contextHeaders,
             Map<String, Object> producerConfig,
             Admin admin,
-            short replicationFactor) {
+            short replicationFactor,
+            TaskMetrics metrics) {
         this.topic = topic;
+        this.metrics = metrics;
         this.connector = connector;
         this.task = task;
         this.contextHeaders = contextHeaders;
@@ -88,6 +93,7 @@ public final class DeadLetterQueue implements AutoCloseable {
             put(headers, "exception.stacktrace", trace.toString());
         }
         producer.send(new ProducerRecord<>(topic, null, original.key(), original.value(), headers), (metadata, e) -> {
+            metrics.deadLetter(e == null);
             if (e != null) {
                 log.error("cannot write a record of {} to dead letter queue {}", original.topic(), topic, e);
             }

@@ -1,5 +1,6 @@
 package io.vertebra.runtime.errors;
 
+import io.vertebra.runtime.metrics.TaskMetrics;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,18 +25,33 @@ public final class ErrorHandler {
     private final ErrorPolicy policy;
     private final DeadLetterQueue dlq;
     private final BooleanSupplier stopping;
+    private final TaskMetrics metrics;
     private long skipped;
 
-    public ErrorHandler(String connector, int task, ErrorPolicy policy, DeadLetterQueue dlq, BooleanSupplier stopping) {
+    /** {@code metrics}: where retries, errors and skipped records are counted. */
+    public ErrorHandler(
+            String connector,
+            int task,
+            ErrorPolicy policy,
+            DeadLetterQueue dlq,
+            BooleanSupplier stopping,
+            TaskMetrics metrics) {
         this.connector = connector;
         this.task = task;
         this.policy = policy;
         this.dlq = dlq;
         this.stopping = stopping;
+        this.metrics = metrics;
     }
 
     public static ErrorHandler failFast(String connector, int task) {
-        return new ErrorHandler(connector, task, ErrorPolicy.failFast(), null, () -> false);
+        return new ErrorHandler(
+                connector,
+                task,
+                ErrorPolicy.failFast(),
+                null,
+                () -> false,
+                TaskMetrics.detached(connector, task, false));
     }
 
     public ErrorPolicy policy() {
@@ -60,6 +76,7 @@ public final class ErrorHandler {
                 long elapsed = System.currentTimeMillis() - start;
                 boolean retryForever = policy.retryTimeoutMs() < 0;
                 if ((retryForever || elapsed + delay <= policy.retryTimeoutMs()) && !stopping.getAsBoolean()) {
+                    metrics.retry();
                     sleep(delay);
                     delay = Math.min(delay * 2, Math.max(1, policy.retryDelayMaxMs()));
                     continue;
@@ -77,10 +94,12 @@ public final class ErrorHandler {
     }
 
     private <T> T fail(Stage stage, Class<?> executing, Object original, Throwable error) {
+        metrics.recordError(stage.name());
         if (!policy.tolerateAll()) {
             throw new ConnectException("Tolerance exceeded in error handler", error);
         }
         skipped++;
+        metrics.recordSkipped();
         if (policy.log()) {
             log.error(
                     "Error in stage {} ({}) of connector {} task {}{}",

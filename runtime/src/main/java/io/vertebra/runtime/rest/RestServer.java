@@ -1,25 +1,58 @@
 package io.vertebra.runtime.rest;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertebra.runtime.health.Readiness;
 import io.vertebra.runtime.rest.routes.AdminRoutes;
 import io.vertebra.runtime.rest.routes.ApplyRoutes;
 import io.vertebra.runtime.rest.routes.ConnectorRoutes;
+import io.vertebra.runtime.rest.routes.HealthRoutes;
+import io.vertebra.runtime.rest.routes.MetricsRoutes;
 import io.vertebra.runtime.rest.routes.PluginRoutes;
 import io.vertebra.runtime.service.ConnectService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyStoreOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BasicAuthHandler;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The Kafka Connect REST API on Vert.x Web: one router, the routes of {@code routes/}, one error mapper. Unknown
- * paths, wrong methods and oversized bodies get JSON error bodies too. Blocking service calls run on Vert.x worker
- * threads, never on the event loop.
+ * paths, wrong methods, oversized bodies and missing credentials get JSON error bodies too. Blocking service calls
+ * run on Vert.x worker threads, never on the event loop. HTTP Basic authentication and TLS as {@link RestSecurity}
+ * says.
  */
 public final class RestServer implements AutoCloseable {
+    /** Where and how to listen. */
+    public record Settings(String host, int port, int maxBodyBytes, RestSecurity security) {}
+
+    /**
+     * What the routes serve.
+     *
+     * @param service the worker's service, null while it starts (connector routes then answer 503)
+     * @param started true once the worker has started ({@code /health})
+     * @param readiness what {@code /ready} reports
+     * @param registry what {@code /metrics} exposes
+     * @param beforeScrape brings state-mirroring meters up to date before a scrape
+     */
+    public record Backends(
+            Supplier<ConnectService> service,
+            BooleanSupplier started,
+            Readiness readiness,
+            PrometheusMeterRegistry registry,
+            Runnable beforeScrape) {}
+
     private final Vertx vertx;
     private final HttpServer server;
 
@@ -28,19 +61,45 @@ public final class RestServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static RestServer start(
-            String host, int port, int maxBodyBytes, Supplier<ConnectService> service, Supplier<Boolean> ready) {
+    public static RestServer start(Settings settings, Backends backends) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(16));
         try {
             Router router = Router.router(vertx);
+            int maxBodyBytes = settings.maxBodyBytes();
             router.route()
                     .handler(
                             BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false));
+            RestSecurity security = settings.security();
+            if (security.basicAuth()) {
+                BasicAuthHandler basic = BasicAuthHandler.create(
+                        credentials -> credentials instanceof UsernamePasswordCredentials c
+                                        && security.authenticate(c.getUsername(), c.getPassword())
+                                ? Future.succeededFuture(User.fromName(c.getUsername()))
+                                : Future.failedFuture("invalid user or password"),
+                        "vertebra");
+                router.route().handler(ctx -> {
+                    if (security.isOpen(ctx.normalizedPath())) {
+                        ctx.next();
+                    } else {
+                        basic.handle(ctx);
+                    }
+                });
+            }
             Http http = new Http(router);
-            new AdminRoutes(service, ready, new LogLevels()).register(http);
-            new ConnectorRoutes(service).register(http);
-            new PluginRoutes(service).register(http);
-            new ApplyRoutes(service).register(http);
+            new HealthRoutes(backends.started(), backends.readiness()).register(http);
+            new MetricsRoutes(backends.registry(), backends.beforeScrape()).register(router);
+            new AdminRoutes(backends.service(), new LogLevels()).register(http);
+            new ConnectorRoutes(backends.service()).register(http);
+            new PluginRoutes(backends.service()).register(http);
+            new ApplyRoutes(backends.service()).register(http);
+            router.errorHandler(
+                    401,
+                    ctx -> ErrorMapper.send(
+                            ctx,
+                            401,
+                            "Authentication required: send the HTTP Basic credentials of a user of"
+                                    + " rest.basic.auth.users",
+                            Http.JSON));
             router.errorHandler(
                     404,
                     ctx -> ErrorMapper.send(
@@ -72,8 +131,7 @@ public final class RestServer implements AutoCloseable {
                                             : ctx.failure().getMessage()),
                             Http.JSON));
             router.errorHandler(500, ctx -> ErrorMapper.respond(ctx, ctx.failure(), Http.JSON));
-            HttpServer server = vertx.createHttpServer(
-                            new HttpServerOptions().setHost(host).setPort(port).setMaxInitialLineLength(16 * 1024))
+            HttpServer server = vertx.createHttpServer(options(settings))
                     .requestHandler(router)
                     .invalidRequestHandler(req -> req.response()
                             .setStatusCode(400)
@@ -86,8 +144,41 @@ public final class RestServer implements AutoCloseable {
             return new RestServer(vertx, server);
         } catch (Exception e) {
             vertx.close();
-            throw new IllegalStateException("cannot start the REST server on " + host + ":" + port + ": " + e, e);
+            throw new IllegalStateException(
+                    "cannot start the REST server on " + settings.host() + ":" + settings.port() + ": " + e, e);
         }
+    }
+
+    private static HttpServerOptions options(Settings settings) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                .setMaxInitialLineLength(16 * 1024);
+        settings.security().tls().ifPresent(tls -> {
+            KeyStoreOptions keys = new KeyStoreOptions()
+                    .setType(tls.keystoreType())
+                    .setPath(tls.keystoreLocation())
+                    .setPassword(tls.keystorePassword().value());
+            if (tls.keyPassword() != null) {
+                keys.setAliasPassword(tls.keyPassword().value());
+            }
+            options.setSsl(true)
+                    .setKeyCertOptions(keys)
+                    .setEnabledSecureTransportProtocols(new HashSet<>(tls.protocols()));
+            if (tls.truststoreLocation() != null) {
+                options.setTrustOptions(new KeyStoreOptions()
+                        .setType(tls.truststoreType())
+                        .setPath(tls.truststoreLocation())
+                        .setPassword(tls.truststorePassword().value()));
+            }
+            options.setClientAuth(
+                    switch (tls.clientAuth().toLowerCase(Locale.ROOT)) {
+                        case "required" -> ClientAuth.REQUIRED;
+                        case "requested" -> ClientAuth.REQUEST;
+                        default -> ClientAuth.NONE;
+                    });
+        });
+        return options;
     }
 
     public int port() {

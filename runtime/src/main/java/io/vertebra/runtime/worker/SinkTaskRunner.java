@@ -79,7 +79,7 @@ final class SinkTaskRunner extends TaskRunner {
             PluginDesc plugin,
             TargetState initial,
             WorkerContext ctx) {
-        super(id, connectorConfig, rawConfig, plugin, initial, ctx);
+        super(id, connectorConfig, rawConfig, plugin, initial, ctx, true);
     }
 
     @Override
@@ -102,9 +102,10 @@ final class SinkTaskRunner extends TaskRunner {
                     policy.dlqContextHeaders(),
                     producerConfig,
                     ctx.admin(),
-                    policy.dlqReplicationFactor());
+                    policy.dlqReplicationFactor(),
+                    metrics);
         }
-        errors = new ErrorHandler(id.connector(), id.task(), policy, dlq, () -> stopping);
+        errors = new ErrorHandler(id.connector(), id.task(), policy, dlq, () -> stopping, metrics);
         flushIntervalMs = worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS);
         nextCommitMs = System.currentTimeMillis() + flushIntervalMs;
 
@@ -195,11 +196,13 @@ final class SinkTaskRunner extends TaskRunner {
         } catch (WakeupException e) {
             return;
         }
+        updateLag();
         if (polled.isEmpty()) {
             deliver(List.of(), Map.of());
             return;
         }
         lastPolled = polled;
+        metrics.recordsIn(polled.count());
         List<SinkRecord> batch = new ArrayList<>(polled.count());
         for (ConsumerRecord<byte[], byte[]> record : polled) {
             SinkRecord converted = convert(record);
@@ -216,6 +219,27 @@ final class SinkTaskRunner extends TaskRunner {
             next.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
         }
         deliver(batch, next);
+    }
+
+    /**
+     * Consumer lag of the assigned partitions after their committed offsets (the figure consumer-group tools show):
+     * the end offset is the position plus the consumer's lag as of its last fetch, so nothing is asked of the log.
+     */
+    private void updateLag() {
+        long total = 0;
+        boolean known = false;
+        for (TopicPartition tp : consumer.assignment()) {
+            java.util.OptionalLong behind = consumer.currentLag(tp);
+            if (behind.isEmpty()) {
+                continue;
+            }
+            long position = consumer.position(tp);
+            OffsetAndMetadata committed = lastCommitted.get(tp);
+            long from = committed != null ? Math.min(committed.offset(), position) : position;
+            total += position + behind.getAsLong() - from;
+            known = true;
+        }
+        metrics.lag(known ? total : Double.NaN);
     }
 
     private void pollQuietly(long ms) {
@@ -275,7 +299,11 @@ final class SinkTaskRunner extends TaskRunner {
     /** put() the batch; only once it is accepted do its offsets become committable. */
     private void deliver(List<SinkRecord> batch, Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
+            long start = System.nanoTime();
             task.put(batch);
+            if (!batch.isEmpty()) {
+                metrics.put(batch.size(), System.nanoTime() - start);
+            }
             retryBatch = null;
             retryOffsets = null;
             offsets.forEach((tp, o) -> {
@@ -328,11 +356,19 @@ final class SinkTaskRunner extends TaskRunner {
         if (toCommit.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
         if (sync) {
-            consumer.commitSync(toCommit);
+            boolean ok = false;
+            try {
+                consumer.commitSync(toCommit);
+                ok = true;
+            } finally {
+                metrics.offsetCommit(System.nanoTime() - start, ok);
+            }
             lastCommitted.putAll(toCommit);
         } else {
             consumer.commitAsync(toCommit, (offsets, e) -> {
+                metrics.offsetCommit(System.nanoTime() - start, e == null);
                 if (e == null) {
                     lastCommitted.putAll(offsets);
                 } else {

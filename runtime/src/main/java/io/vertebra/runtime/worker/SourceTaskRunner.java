@@ -75,7 +75,7 @@ final class SourceTaskRunner extends TaskRunner {
             PluginDesc plugin,
             TargetState initial,
             WorkerContext ctx) {
-        super(id, connectorConfig, rawConfig, plugin, initial, ctx);
+        super(id, connectorConfig, rawConfig, plugin, initial, ctx, false);
     }
 
     @Override
@@ -86,7 +86,7 @@ final class SourceTaskRunner extends TaskRunner {
         WorkerConfig worker = ctx.config();
         converters = Converters.build(config, worker, registry);
         transforms = Transforms.build(config, registry);
-        errors = new ErrorHandler(id.connector(), id.task(), ErrorPolicy.from(config), null, () -> stopping);
+        errors = new ErrorHandler(id.connector(), id.task(), ErrorPolicy.from(config), null, () -> stopping, metrics);
         Map<String, Object> producerConfig = worker.clientConfig("producer");
         producerConfig.putIfAbsent("client.id", "connector-producer-" + id);
         producerConfig.putIfAbsent("acks", "all");
@@ -166,6 +166,7 @@ final class SourceTaskRunner extends TaskRunner {
             records = null;
         }
         if (records != null) {
+            metrics.recordsIn(records.size());
             for (SourceRecord record : records) {
                 send(record);
             }
@@ -223,6 +224,7 @@ final class SourceTaskRunner extends TaskRunner {
                 return;
             }
             entry.acked = true;
+            metrics.recordWritten();
             try {
                 task.commitRecord(original, metadata);
             } catch (Throwable t) {
@@ -243,7 +245,14 @@ final class SourceTaskRunner extends TaskRunner {
         Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>();
         latest.forEach((partition, offset) -> offsets.put(copy(partition), copy(offset)));
         if (!offsets.isEmpty()) {
-            ctx.offsetStore().write(id.connector(), offsets, timeoutMs);
+            long start = System.nanoTime();
+            boolean ok = false;
+            try {
+                ctx.offsetStore().write(id.connector(), offsets, timeoutMs);
+                ok = true;
+            } finally {
+                metrics.offsetCommit(System.nanoTime() - start, ok);
+            }
         }
         try {
             task.commit();

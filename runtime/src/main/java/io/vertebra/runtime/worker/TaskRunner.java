@@ -3,6 +3,7 @@ package io.vertebra.runtime.worker;
 import io.vertebra.runtime.cluster.Status;
 import io.vertebra.runtime.cluster.TargetState;
 import io.vertebra.runtime.cluster.TaskId;
+import io.vertebra.runtime.metrics.TaskMetrics;
 import io.vertebra.runtime.plugins.PluginDesc;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,6 +26,7 @@ abstract class TaskRunner implements Runnable {
     final Map<String, String> connectorConfig;
     final PluginDesc plugin;
     final WorkerContext ctx;
+    final TaskMetrics metrics;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Object pauseLock = new Object();
     volatile TargetState targetState;
@@ -39,13 +41,15 @@ abstract class TaskRunner implements Runnable {
             Map<String, String> rawConfig,
             PluginDesc plugin,
             TargetState initial,
-            WorkerContext ctx) {
+            WorkerContext ctx,
+            boolean sink) {
         this.id = id;
         this.connectorConfig = connectorConfig;
         this.rawConfig = rawConfig;
         this.plugin = plugin;
         this.targetState = initial;
         this.ctx = ctx;
+        this.metrics = ctx.metrics().task(id, sink);
     }
 
     void start() {
@@ -136,6 +140,7 @@ abstract class TaskRunner implements Runnable {
             } else if (!failed) {
                 report(Status.UNASSIGNED, null);
             }
+            metrics.close();
             finished.countDown();
         }
     }

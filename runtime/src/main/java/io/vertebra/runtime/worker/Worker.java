@@ -92,6 +92,7 @@ public final class Worker
                     next.revoked() ? " (gave some up)" : "");
             assignment = next;
             published = next;
+            ctx.metrics().rebalanced(next);
             try {
                 ctx.configStore().awaitPosition(next.configPosition()); // at least what the leader assigned from
             } catch (RuntimeException e) {

@@ -4,12 +4,13 @@ import io.vertebra.runtime.cluster.ConfigStore;
 import io.vertebra.runtime.cluster.StatusStore;
 import io.vertebra.runtime.config.ConfigProviders;
 import io.vertebra.runtime.config.WorkerConfig;
+import io.vertebra.runtime.metrics.ConnectMetrics;
 import io.vertebra.runtime.offsets.OffsetStore;
 import io.vertebra.runtime.plugins.Plugins;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * What every runner of this worker shares: settings, plugins, stores and the admin client. Immutable; the parts are
+ * What every runner of this worker shares: settings, plugins, stores, the admin client and the meters. Immutable; the parts are
  * thread-safe.
  */
 public record WorkerContext(
@@ -20,4 +21,5 @@ public record WorkerContext(
         ConfigStore configStore,
         StatusStore statusStore,
         OffsetStore offsetStore,
-        Admin admin) {}
+        Admin admin,
+        ConnectMetrics metrics) {}

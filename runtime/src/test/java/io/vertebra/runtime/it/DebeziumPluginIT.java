@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The official Debezium PostgreSQL connector plugin archive, extracted as it comes into a plugin directory (it
  * bundles its own connect-api and kafka-clients), runs unchanged on a Vertebra worker: snapshot and streaming of a
- * real PostgreSQL 15 into topics of a real Apache Kafka 4.3 broker, driven over REST.
+ * real PostgreSQL 15 into topics of a real Apache Kafka 4.3 broker, driven over REST. Its snapshot progress (JMX
+ * beans in the worker's JVM) is served by {@code GET /metrics}.
  */
 class DebeziumPluginIT {
     @Test
@@ -83,6 +84,24 @@ class DebeziumPluginIT {
                             .at("/tasks/0/state")
                             .asText()
                             .equals("RUNNING"));
+            await("Debezium's snapshot bean shows up in /metrics as the connector's snapshot progress")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> rest.get("/metrics")
+                            .body()
+                            .contains("vertebra_connect_snapshot_completed{connector=\"pg-orders\"} 1.0"));
+            String metrics = rest.get("/metrics").body();
+            assertTrue(
+                    metrics.contains(
+                            "vertebra_connect_snapshot_rows_scanned{connector=\"pg-orders\",table=\"public.orders\"} 3.0"),
+                    metrics);
+            assertTrue(metrics.contains("vertebra_connect_snapshot_tables{connector=\"pg-orders\"} 1.0"), metrics);
+            assertTrue(
+                    metrics.contains("vertebra_connect_snapshot_tables_remaining{connector=\"pg-orders\"} 0.0"),
+                    metrics);
+            assertTrue(
+                    metrics.contains(
+                            "vertebra_connect_source_records_written_total{connector=\"pg-orders\",task=\"0\"}"),
+                    metrics);
             pg.sql(
                     "INSERT INTO orders (item, qty) VALUES ('fig', 4); UPDATE orders SET qty = 10 WHERE item = 'apple';");
             await("streamed changes arrive")

@@ -13,21 +13,16 @@ import io.vertebra.runtime.service.ConnectService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.kafka.common.utils.AppInfoParser;
 
-/** {@code GET /}, {@code /health} and {@code /admin/loggers}. */
+/** {@code GET /} and {@code /admin/loggers}. */
 public final class AdminRoutes {
     private final java.util.function.Supplier<ConnectService> services;
-    private final Supplier<Boolean> ready;
     private final io.vertebra.runtime.rest.LogLevels loggers;
 
     public AdminRoutes(
-            java.util.function.Supplier<ConnectService> services,
-            Supplier<Boolean> ready,
-            io.vertebra.runtime.rest.LogLevels loggers) {
+            java.util.function.Supplier<ConnectService> services, io.vertebra.runtime.rest.LogLevels loggers) {
         this.services = services;
-        this.ready = ready;
         this.loggers = loggers;
     }
 
@@ -47,17 +42,6 @@ public final class AdminRoutes {
                         AppInfoParser.getVersion(),
                         AppInfoParser.getCommitId(),
                         service().kafkaClusterId())));
-        http.route(
-                GET,
-                "/health",
-                ctx -> ready.get()
-                        ? Reply.ok(Map.of(
-                                "status",
-                                "healthy",
-                                "message",
-                                "Worker has completed startup and is ready to handle requests."))
-                        : new Reply(
-                                503, Map.of("status", "starting", "message", "Worker is still starting up."), null));
         http.route(GET, "/admin/loggers", ctx -> {
             Map<String, Object> out = new LinkedHashMap<>();
             loggers.all().forEach((name, level) -> out.put(name, level));
