@@ -3,6 +3,7 @@ package io.vertebra.node;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertebra.log.Broker;
+import io.vertebra.log.config.BrokerConfig;
 import io.vertebra.runtime.ConnectRuntime;
 import io.vertebra.runtime.config.WorkerConfig;
 import io.vertebra.runtime.metrics.ProcessMeters;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -43,6 +45,7 @@ public final class Node implements AutoCloseable {
     }
 
     public static Node start(NodeConfig config) throws IOException {
+        rejectUnknownKeys(config);
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Node node = new Node(config, lock);
         try {
@@ -56,9 +59,7 @@ public final class Node implements AutoCloseable {
 
     private void startParts() throws IOException {
         if (config.embeddedLog()) {
-            // TODO(broker-ops): once Broker.start(Map, MeterRegistry) is on main (branch broker-ops), start the broker
-            // with `registry` here so its vertebra_broker_* meters are served by GET /metrics next to the worker's.
-            broker = Broker.start(brokerConfig());
+            broker = Broker.start(brokerConfig(), registry);
             parts.add(broker);
         }
         // on the embedded log the worker connects in the background (the log may still be electing leaders);
@@ -70,6 +71,30 @@ public final class Node implements AutoCloseable {
                 ? ConnectRuntime.startInBackground(workerConfig(), registry)
                 : ConnectRuntime.start(workerConfig(), registry);
         parts.add(worker);
+    }
+
+    /**
+     * Refuses a node config with a key that is neither the node's, a broker setting nor a worker setting (a typo
+     * would otherwise be silently ignored), naming each such key with the closest known one.
+     */
+    static void rejectUnknownKeys(NodeConfig config) {
+        List<String> known = new ArrayList<>(NodeConfig.DEFINITION.names());
+        known.addAll(BrokerConfig.DEFINITION.names());
+        known.addAll(WorkerConfig.DEFINITION.names());
+        List<String> problems = new ArrayList<>();
+        for (String key : config.passThrough().keySet()) {
+            if (!BrokerConfig.DEFINITION.names().contains(key) && !WorkerConfig.isWorkerKey(key)) {
+                problems.add("'" + key + "'"
+                        + Spelling.closest(key, known)
+                                .map(k -> " (did you mean '" + k + "'?)")
+                                .orElse(""));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException("Unknown node config key" + (problems.size() > 1 ? "s " : " ")
+                    + String.join(", ", problems)
+                    + ": a node config holds node, broker and Connect worker settings (see schemas/node.schema.json)");
+        }
     }
 
     /**

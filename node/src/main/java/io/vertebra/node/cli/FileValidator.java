@@ -9,6 +9,7 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.vertebra.node.Spelling;
 import io.vertebra.node.cli.LocatedYaml.Document;
 import io.vertebra.node.cli.LocatedYaml.Location;
 import io.vertebra.runtime.apply.Documents;
@@ -324,49 +325,11 @@ public final class FileValidator {
 
     /** "; did you mean 'x'?" for a declared key (of the schema or its definitions) at most two edits away. */
     private static String suggestion(JsonNode schema, String key) {
-        List<JsonNode> scopes = new ArrayList<>();
-        scopes.add(schema.path("properties"));
-        schema.path("$defs").forEach(d -> scopes.add(d.path("properties")));
-        String best = null;
-        int bestDistance = 3;
-        for (JsonNode scope : scopes) {
-            for (Iterator<String> it = scope.fieldNames(); it.hasNext(); ) {
-                String candidate = it.next();
-                int d = distance(key, candidate, bestDistance);
-                if (d < bestDistance && !candidate.equals(key)) {
-                    best = candidate;
-                    bestDistance = d;
-                }
-            }
-        }
-        return best == null ? "" : "; did you mean '" + best + "'?";
-    }
-
-    /** Levenshtein distance, or {@code limit} once it is certain to reach it. */
-    static int distance(String a, String b, int limit) {
-        if (Math.abs(a.length() - b.length()) >= limit) {
-            return limit;
-        }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            int rowMin = cur[0];
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-                rowMin = Math.min(rowMin, cur[j]);
-            }
-            if (rowMin >= limit) {
-                return limit;
-            }
-            int[] swap = prev;
-            prev = cur;
-            cur = swap;
-        }
-        return Math.min(prev[b.length()], limit);
+        List<String> declared = new ArrayList<>();
+        schema.path("properties").fieldNames().forEachRemaining(declared::add);
+        schema.path("$defs").forEach(d -> d.path("properties").fieldNames().forEachRemaining(declared::add));
+        return Spelling.closest(key, declared)
+                .map(best -> "; did you mean '" + best + "'?")
+                .orElse("");
     }
 }

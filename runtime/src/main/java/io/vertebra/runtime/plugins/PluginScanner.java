@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -70,7 +71,7 @@ final class PluginScanner {
 
     /** A fingerprint that changes whenever a file of the entry is added, removed or rewritten. */
     static String fingerprint(Path entry) {
-        try (Stream<Path> files = Files.walk(entry)) {
+        try (Stream<Path> files = Files.walk(entry, FileVisitOption.FOLLOW_LINKS)) {
             long[] acc = {0, 0};
             files.filter(Files::isRegularFile).forEach(f -> {
                 try {
@@ -97,7 +98,7 @@ final class PluginScanner {
                 root = extract(entry);
             }
             if (Files.isDirectory(root)) {
-                try (Stream<Path> files = Files.walk(root)) {
+                try (Stream<Path> files = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
                     files.filter(f -> Files.isRegularFile(f)
                                     && f.getFileName().toString().toLowerCase().endsWith(".jar"))
                             .sorted()
@@ -235,7 +236,7 @@ final class PluginScanner {
 
     private static Set<String> looseClassNames(Path root) throws IOException {
         Set<String> names = new LinkedHashSet<>();
-        try (Stream<Path> files = Files.walk(root)) {
+        try (Stream<Path> files = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
             files.filter(f -> f.toString().endsWith(".class")).forEach(f -> {
                 String rel = root.relativize(f).toString();
                 names.add(rel.substring(0, rel.length() - 6).replace(java.io.File.separatorChar, '.'));

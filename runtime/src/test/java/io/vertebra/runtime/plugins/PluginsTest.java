@@ -96,6 +96,23 @@ class PluginsTest {
         }
     }
 
+    @Test
+    void aSymlinkedPluginDirectoryAndASymlinkedJarAreFollowed() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("opt/connect-file-4.3"));
+        Files.copy(KafkaDistribution.jar("connect-file"), elsewhere.resolve("connect-file.jar"));
+        Path path = Files.createDirectories(dir.resolve("plugins"));
+        Files.createSymbolicLink(path.resolve("file-linked-dir"), elsewhere); // how package managers install plugins
+        Files.createDirectories(path.resolve("file-linked-jar"));
+        Files.createSymbolicLink(
+                path.resolve("file-linked-jar/connect-file.jar"), elsewhere.resolve("connect-file.jar"));
+        try (Plugins plugins = Plugins.start(List.of(path), dir.resolve("work"), 0)) {
+            List<PluginDesc> sources = plugins.registry().all().stream()
+                    .filter(d -> d.className().equals(SOURCE))
+                    .toList();
+            assertEquals(2, sources.size(), "both the linked directory and the linked jar: " + sources);
+        }
+    }
+
     /** A copy of the jar without META-INF/services: a plugin written before KIP-898, found only by scanning. */
     private static void withoutServiceManifests(Path from, Path to) throws IOException {
         try (JarFile in = new JarFile(from.toFile());
