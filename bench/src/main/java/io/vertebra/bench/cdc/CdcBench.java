@@ -1,7 +1,7 @@
 package io.vertebra.bench.cdc;
 
-import io.vertebra.connect.jdbc.testing.PrivatePostgres;
 import io.vertebra.connect.jdbc.testing.Rows;
+import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
 import java.io.IOException;
 import java.nio.file.Files;

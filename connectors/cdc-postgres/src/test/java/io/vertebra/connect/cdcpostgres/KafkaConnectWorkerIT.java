@@ -8,7 +8,7 @@ import io.vertebra.connect.cdcpostgres.testing.ChangeWriter;
 import io.vertebra.connect.cdcpostgres.testing.ConnectWorker;
 import io.vertebra.connect.cdcpostgres.testing.ExamplePipeline;
 import io.vertebra.connect.cdcpostgres.testing.OrdersTable;
-import io.vertebra.connect.cdcpostgres.testing.PrivatePostgres;
+import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
 import io.vertebra.testkit.RealKafkaCluster;
 import java.io.IOException;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertebra.connect.cdcpostgres.testing.OrdersTable;
-import io.vertebra.connect.cdcpostgres.testing.PrivatePostgres;
 import io.vertebra.connect.cdcpostgres.testing.Rest;
 import io.vertebra.connect.cdcpostgres.testing.TopicReader;
 import io.vertebra.connect.cdcpostgres.testing.VertebraNode;
+import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertebra.connect.jdbc.testing.PrivatePostgres;
 import io.vertebra.connect.jdbc.testing.RecordingContext;
 import io.vertebra.connect.jdbc.testing.Rows;
+import io.vertebra.testkit.PrivatePostgres;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

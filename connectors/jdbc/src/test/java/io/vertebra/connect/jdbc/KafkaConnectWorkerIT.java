@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.connect.jdbc.testing.ConnectWorker;
 import io.vertebra.connect.jdbc.testing.JsonRecords;
-import io.vertebra.connect.jdbc.testing.PrivatePostgres;
 import io.vertebra.connect.jdbc.testing.Rows;
 import io.vertebra.connect.jdbc.testing.SingleKafkaBroker;
+import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;

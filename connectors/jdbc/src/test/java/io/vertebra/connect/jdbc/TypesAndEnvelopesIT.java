@@ -2,9 +2,9 @@ package io.vertebra.connect.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vertebra.connect.jdbc.testing.PrivatePostgres;
 import io.vertebra.connect.jdbc.testing.RecordingContext;
 import io.vertebra.connect.jdbc.testing.Rows;
+import io.vertebra.testkit.PrivatePostgres;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;

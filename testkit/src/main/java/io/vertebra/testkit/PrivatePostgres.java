@@ -1,6 +1,5 @@
-package io.vertebra.connect.cdcpostgres.testing;
+package io.vertebra.testkit;
 
-import io.vertebra.testkit.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.Assumptions;
  * runs as root, {@code initdb}, {@code pg_ctl} and {@code postgres} run as the {@code postgres} OS user (initdb
  * refuses root) and the data directory is handed to that user. {@link #startOrSkip} skips the calling test with a
  * clear message only when no PostgreSQL is installed at all; any other failure fails.
- *
- * <p>Copied from the JDBC sink tests (connectors/jdbc) until it moves into the shared test kit.
  *
  * <p>Not thread-safe: one test thread drives it.
  */
