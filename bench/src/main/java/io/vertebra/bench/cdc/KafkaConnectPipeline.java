@@ -1,6 +1,6 @@
 package io.vertebra.bench.cdc;
 
-import io.vertebra.connect.jdbc.testing.ConnectWorker;
+import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.RealKafkaCluster;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.vertebra.bench.file;
 
-import io.vertebra.connect.file.fixtures.ConnectWorker;
 import io.vertebra.connect.file.fixtures.KafkaBroker;
+import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.KafkaDistribution;
 import io.vertebra.testkit.ProjectLayout;
 import java.io.BufferedWriter;
@@ -69,15 +69,9 @@ public final class FileConnectorBench {
             List<Rates> fileStream = new ArrayList<>();
             List<Rates> vertebra = new ArrayList<>();
             try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), "1g");
-                    ConnectWorker worker = ConnectWorker.start(
-                            dir.resolve("connect"),
-                            kafka.bootstrapServers(),
-                            pluginPath,
-                            "1g",
-                            Map.of(
-                                    "exactly.once.source.support", "disabled",
-                                    "consumer.isolation.level", "read_uncommitted",
-                                    "offset.flush.interval.ms", "10000"));
+                    // the default worker: no exactly-once source support, read-uncommitted sink consumers
+                    ConnectWorker worker =
+                            ConnectWorker.start(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "1g");
                     Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 for (int round = 1; round <= rounds; round++) {
                     boolean fileStreamFirst = round % 2 == 1;
@@ -203,7 +197,7 @@ public final class FileConnectorBench {
             ConnectWorker worker, String name, String connectorClass, String topic, String topicKey, String fileEntry) {
         String body = """
                 {"name": "%s", "config": {"connector.class": "%s", "tasks.max": "1", "%s": "%s", %s}}""".formatted(name, connectorClass, topicKey, topic, fileEntry);
-        HttpResponse<String> response = worker.post("/connectors", "application/json", body);
+        HttpResponse<String> response = worker.post("/connectors", body);
         if (response.statusCode() != 201) {
             throw new IllegalStateException("Kafka Connect refused " + name + ": " + response.body());
         }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.connect.cdcpostgres.testing.ChangeWriter;
-import io.vertebra.connect.cdcpostgres.testing.ConnectWorker;
 import io.vertebra.connect.cdcpostgres.testing.ExamplePipeline;
 import io.vertebra.connect.cdcpostgres.testing.OrdersTable;
+import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
 import io.vertebra.testkit.RealKafkaCluster;

@@ -3,8 +3,8 @@ package io.vertebra.connect.file;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertebra.connect.file.fixtures.ConnectWorker;
 import io.vertebra.connect.file.fixtures.KafkaBroker;
+import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.ProjectLayout;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,12 @@ class FileConnectorsInKafkaConnectIT {
                     "the build installs the plugin and its library into " + BUILT_PLUGIN + ": " + names);
         }
         // plugin.path lists plugin directories: link ours, unchanged, so that other plugins under plugins/ stay out
-        Path pluginPath = Files.createDirectories(dir.resolve("plugin-path"));
-        Files.createSymbolicLink(pluginPath.resolve("vertebra-file"), BUILT_PLUGIN);
+        Path pluginPath = ConnectWorker.pluginPath(dir.resolve("plugin-path"), BUILT_PLUGIN);
         kafka = KafkaBroker.start(dir.resolve("kafka"), "512m");
-        worker = ConnectWorker.start(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "512m");
+        // exactly-once source support and read-committed sink consumers; source offsets flushed every second
+        Map<String, String> settings = new HashMap<>(ConnectWorker.EXACTLY_ONCE);
+        settings.put("offset.flush.interval.ms", "1000");
+        worker = ConnectWorker.start(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "512m", settings);
     }
 
     @AfterAll
@@ -109,10 +112,7 @@ class FileConnectorsInKafkaConnectIT {
         source.put("exactly.once.support", "required");
         assertEquals(
                 201,
-                worker.post(
-                                "/connectors",
-                                "application/json",
-                                "{\"name\":\"file-source\",\"config\":" + ConnectWorker.json(source) + "}")
+                worker.post("/connectors", "{\"name\":\"file-source\",\"config\":" + ConnectWorker.json(source) + "}")
                         .statusCode());
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("connector.class", SINK);
@@ -122,7 +122,7 @@ class FileConnectorsInKafkaConnectIT {
         sink.put("roll.size.bytes", "40000");
         assertEquals(
                 201,
-                worker.put("/connectors/file-sink/config", "application/json", ConnectWorker.json(sink))
+                worker.put("/connectors/file-sink/config", ConnectWorker.json(sink))
                         .statusCode());
         awaitRunning("file-source");
         awaitRunning("file-sink");
@@ -163,7 +163,7 @@ class FileConnectorsInKafkaConnectIT {
         source.put("exactly.once.support", "required");
         assertEquals(
                 201,
-                worker.put("/connectors/eos-source/config", "application/json", ConnectWorker.json(source))
+                worker.put("/connectors/eos-source/config", ConnectWorker.json(source))
                         .statusCode());
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("connector.class", SINK);
@@ -172,7 +172,7 @@ class FileConnectorsInKafkaConnectIT {
         sink.put("format", "json");
         assertEquals(
                 201,
-                worker.put("/connectors/eos-sink/config", "application/json", ConnectWorker.json(sink))
+                worker.put("/connectors/eos-sink/config", ConnectWorker.json(sink))
                         .statusCode());
 
         AtomicInteger lineCount = new AtomicInteger();
@@ -199,7 +199,7 @@ class FileConnectorsInKafkaConnectIT {
             writing.set(false);
             writer.join();
         }
-        worker.replace();
+        worker.restart();
         awaitRunning("eos-source");
         awaitRunning("eos-sink");
         List<String> expected = expected("e", 0, lineCount.get());

@@ -3,10 +3,10 @@ package io.vertebra.connect.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertebra.connect.jdbc.testing.ConnectWorker;
 import io.vertebra.connect.jdbc.testing.JsonRecords;
 import io.vertebra.connect.jdbc.testing.Rows;
 import io.vertebra.connect.jdbc.testing.SingleKafkaBroker;
+import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
 import java.nio.file.Files;
@@ -53,10 +53,9 @@ class KafkaConnectWorkerIT {
                 Files.isRegularFile(BUILT_PLUGIN.resolve("vertebra-connector-jdbc-0.1.0-SNAPSHOT.jar")),
                 "the build installs the plugin into " + BUILT_PLUGIN);
         // plugin.path lists plugin directories; link only ours, unchanged, so other plugins under plugins/ stay out
-        Path pluginPath = Files.createDirectories(dir.resolve("plugin-path"));
-        Files.createSymbolicLink(pluginPath.resolve("vertebra-jdbc"), BUILT_PLUGIN);
+        Path pluginPath = ConnectWorker.pluginPath(dir.resolve("plugin-path"), BUILT_PLUGIN);
         kafka = SingleKafkaBroker.start(dir.resolve("kafka"), "384m");
-        worker = ConnectWorker.start(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "512m", Map.of());
+        worker = ConnectWorker.start(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "512m");
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertebra.connect.parquet.store.LakeFileName;
+import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.ProjectLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaConnectWorkerIT {
     private static final Path PLUGIN_DIR = ProjectLayout.root().resolve("plugins/vertebra-parquet");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
@@ -51,7 +55,16 @@ class KafkaConnectWorkerIT {
     @BeforeAll
     static void startKafkaAndWorker() throws IOException {
         kafka = KafkaBroker.start(work.resolve("kafka"));
-        worker = ConnectWorker.start(work.resolve("connect"), "parquet-it", kafka.bootstrapServers(), PLUGIN_DIR);
+        Path pluginPath = ConnectWorker.pluginPath(work.resolve("connect/plugin-path"), PLUGIN_DIR);
+        // the record keys are plain strings (the order id); offsets are committed every 2 s
+        worker = ConnectWorker.start(
+                work.resolve("connect"),
+                kafka.bootstrapServers(),
+                pluginPath,
+                "768m",
+                Map.of(
+                        "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                        "offset.flush.interval.ms", "2000"));
     }
 
     @AfterAll
@@ -85,12 +98,12 @@ class KafkaConnectWorkerIT {
         createTopic(topic, 2);
         produceOrders(topic, 0, 20_000);
         Path lake = work.resolve("lake-orders");
-        JsonNode plugins = worker.getJson("/connector-plugins");
+        JsonNode plugins = getJson("/connector-plugins");
         assertTrue(plugins.toString().contains(ParquetSinkConnector.class.getName()), plugins.toString());
 
         worker.putConnector("orders-lake", connectorConfig(topic, lake, "1000"));
         awaitCommittedFiles(lake, 20, Duration.ofSeconds(120)); // 2 partitions x 10,000 records / 1,000
-        JsonNode status = worker.getJson("/connectors/orders-lake/status");
+        JsonNode status = getJson("/connectors/orders-lake/status");
         assertEquals("RUNNING", status.path("connector").path("state").asText(), status.toString());
         assertEquals(2, status.path("tasks").size(), status.toString());
         for (JsonNode task : status.path("tasks")) {
@@ -109,13 +122,13 @@ class KafkaConnectWorkerIT {
         Awaitility.await("the task fails")
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
-                .until(() -> worker.getJson("/connectors/unreachable-lake/status")
+                .until(() -> getJson("/connectors/unreachable-lake/status")
                         .path("tasks")
                         .path(0)
                         .path("state")
                         .asText()
                         .equals("FAILED"));
-        String trace = worker.getJson("/connectors/unreachable-lake/status")
+        String trace = getJson("/connectors/unreachable-lake/status")
                 .path("tasks")
                 .path(0)
                 .path("trace")
@@ -162,7 +175,7 @@ class KafkaConnectWorkerIT {
                 "SIGKILL with %d published files and %d temporary files in the lake%n", filesAtKill, tempFilesAtKill);
         assertTrue(filesAtKill < records / 500, "killed before the sink finished (" + filesAtKill + " files)");
 
-        worker.start(); // same worker config: the connector comes back from the config topic
+        worker.restart(); // same worker config: the connector comes back from the config topic
         awaitCommittedFiles(lake, records / 500, Duration.ofSeconds(180));
         // One more file per partition after the restart. Kafka Connect only commits offsets that moved past what
         // the task rewound to, so a partition that was complete in the lake before the kill keeps its old group
@@ -187,6 +200,16 @@ class KafkaConnectWorkerIT {
         assertEquals(
                 List.of(List.of(Integer.toString(records), Integer.toString(records))),
                 DuckDb.query("SELECT count(*), count(DISTINCT id) FROM read_parquet('" + glob + "')"));
+    }
+
+    /** {@code GET} of a REST resource that must answer 200, as a JSON tree. */
+    private static JsonNode getJson(String path) throws IOException {
+        HttpResponse<String> response = worker.get(path);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
     }
 
     private static Map<String, String> connectorConfig(String topic, Path lake, String flushSize) {

@@ -1,5 +1,7 @@
 package io.vertebra.connect.jdbc.testing;
 
+import io.vertebra.testkit.ConnectWorker;
+
 /**
  * Records as Kafka Connect's JsonConverter (schemas.enable=true) reads them: {@code {"schema":...,"payload":...}}.
  * The rows have a key struct {@code {id int64}} and a value struct {@code {id int64, seq int64, name string}}.
