@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertebra.testkit.ChildProcess;
 import io.vertebra.testkit.KafkaDistribution;
 import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.RealKafkaCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +31,7 @@ class PureWorkerNodeIT {
 
     @Test
     void pureWorkerRunsAFilePipelineAgainstApacheKafka() throws Exception {
-        try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"))) {
+        try (RealKafkaCluster kafka = RealKafkaCluster.start(dir.resolve("kafka"), 1, "768m", Map.of())) {
             Path plugins = Files.createDirectories(dir.resolve("plugins/kafka-connect-file"));
             Files.copy(KafkaDistribution.jar("connect-file"), plugins.resolve("connect-file.jar"));
             Path jar = ProjectLayout.root().resolve("node/target/vertebra.jar");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertebra.testkit.ChildProcess;
 import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.RealKafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class QuickstartIT {
     @Test
     void quickstartDeploysThePipelineAndRecordsFlowToTheOutputFile() throws Exception {
         Path root = ProjectLayout.root();
-        try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"))) {
+        try (RealKafkaCluster kafka = RealKafkaCluster.start(dir.resolve("kafka"), 1, "768m", Map.of())) {
             Path data = dir.resolve("data");
             try (ChildProcess node = ChildProcess.start(
                     "quickstart",

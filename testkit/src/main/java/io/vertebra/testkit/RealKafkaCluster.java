@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
 
 /**
  * A real Apache Kafka KRaft cluster (each node a combined broker and controller) in child JVMs on loopback, for
- * compatibility tests and side-by-side benchmarks.
+ * compatibility tests and side-by-side benchmarks; with {@code size} 1, the single real Kafka broker of connector,
+ * runtime and node tests. {@link #start} returns once every node has announced "Kafka Server started", which a
+ * broker prints only after it has joined the cluster (unfenced), so clients can use it at once. If the test JVM
+ * exits without closing the cluster (say, out of memory), a shutdown hook stops its nodes.
  */
 public final class RealKafkaCluster implements AutoCloseable {
     private final Path dir;
@@ -22,6 +25,7 @@ public final class RealKafkaCluster implements AutoCloseable {
     private final List<Integer> controllerPorts = new ArrayList<>();
     private final List<ChildProcess> nodes = new ArrayList<>();
     private final List<Path> configs = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::close, "stop-real-kafka");
 
     private RealKafkaCluster(Path dir) {
         this.dir = dir;
@@ -30,6 +34,7 @@ public final class RealKafkaCluster implements AutoCloseable {
     /** Formats and starts {@code size} nodes; returns when every broker has started. */
     public static RealKafkaCluster start(Path dir, int size, String heap, Map<String, String> extraConfig) {
         RealKafkaCluster cluster = new RealKafkaCluster(dir);
+        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.format(size, extraConfig);
             for (int i = 0; i < size; i++) {
@@ -120,6 +125,11 @@ public final class RealKafkaCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException exitingOrNotRegistered) {
+            // the JVM is exiting (this is the hook), or the hook is gone already
+        }
         for (ChildProcess node : nodes) {
             node.close();
         }

@@ -1,6 +1,7 @@
 package io.vertebra.bench.connect;
 
 import io.vertebra.testkit.KafkaDistribution;
+import io.vertebra.testkit.RealKafkaCluster;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public final class ConnectBench {
                 "Connect benchmark: %,d lines of ~100 bytes (%,d bytes), JSON with schemas, %d rounds%n",
                 lines, Files.size(input), rounds);
         try (TempDir cleanup = new TempDir(dir); // closed last: after the broker stopped
-                BenchKafka kafka = BenchKafka.start(dir.resolve("kafka"))) {
+                RealKafkaCluster kafka = RealKafkaCluster.start(dir.resolve("kafka"), 1, "2g", Map.of())) {
             Result kc = new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             Result vb = new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             if (systems.contains("kafka-connect"))

@@ -1,9 +1,9 @@
 package io.vertebra.bench.file;
 
-import io.vertebra.connect.file.fixtures.KafkaBroker;
 import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.KafkaDistribution;
 import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.RealKafkaCluster;
 import java.io.BufferedWriter;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +68,7 @@ public final class FileConnectorBench {
                     lines, Files.size(input), rounds);
             List<Rates> fileStream = new ArrayList<>();
             List<Rates> vertebra = new ArrayList<>();
-            try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), "1g");
+            try (RealKafkaCluster kafka = RealKafkaCluster.start(dir.resolve("kafka"), 1, "1g", Map.of());
                     // the default worker: no exactly-once source support, read-uncommitted sink consumers
                     ConnectWorker worker =
                             ConnectWorker.start(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "1g");

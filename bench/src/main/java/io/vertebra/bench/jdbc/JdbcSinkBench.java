@@ -2,9 +2,9 @@ package io.vertebra.bench.jdbc;
 
 import io.vertebra.connect.jdbc.testing.JsonRecords;
 import io.vertebra.connect.jdbc.testing.Rows;
-import io.vertebra.connect.jdbc.testing.SingleKafkaBroker;
 import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.RealKafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +71,7 @@ public final class JdbcSinkBench {
                                 .orElseThrow(
                                         () -> new IllegalStateException("PostgreSQL is not installed (set PG_BIN)")),
                         Map.of("shared_buffers", "256MB", "max_wal_size", "4GB"));
-                SingleKafkaBroker kafka = SingleKafkaBroker.start(dir.resolve("kafka"), "768m")) {
+                RealKafkaCluster kafka = RealKafkaCluster.start(dir.resolve("kafka"), 1, "768m", Map.of())) {
             long produceStart = System.nanoTime();
             produce(kafka.bootstrapServers(), records, keys);
             System.out.printf(Locale.ROOT, "  produced in %.1f s%n", (System.nanoTime() - produceStart) / 1e9);

@@ -3,9 +3,9 @@ package io.vertebra.connect.file;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertebra.connect.file.fixtures.KafkaBroker;
 import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.RealKafkaCluster;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,7 +52,7 @@ class FileConnectorsInKafkaConnectIT {
     @TempDir
     static Path dir;
 
-    static KafkaBroker kafka;
+    static RealKafkaCluster kafka;
     static ConnectWorker worker;
 
     @BeforeAll
@@ -66,7 +66,7 @@ class FileConnectorsInKafkaConnectIT {
         }
         // plugin.path lists plugin directories: link ours, unchanged, so that other plugins under plugins/ stay out
         Path pluginPath = ConnectWorker.pluginPath(dir.resolve("plugin-path"), BUILT_PLUGIN);
-        kafka = KafkaBroker.start(dir.resolve("kafka"), "512m");
+        kafka = RealKafkaCluster.start(dir.resolve("kafka"), 1, "512m", Map.of());
         // exactly-once source support and read-committed sink consumers; source offsets flushed every second
         Map<String, String> settings = new HashMap<>(ConnectWorker.EXACTLY_ONCE);
         settings.put("offset.flush.interval.ms", "1000");

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.connect.jdbc.testing.JsonRecords;
 import io.vertebra.connect.jdbc.testing.Rows;
-import io.vertebra.connect.jdbc.testing.SingleKafkaBroker;
 import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.RealKafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,7 @@ class KafkaConnectWorkerIT {
     @TempDir
     static Path dir;
 
-    static SingleKafkaBroker kafka;
+    static RealKafkaCluster kafka;
     static PrivatePostgres pg;
     static ConnectWorker worker;
     static KafkaProducer<String, String> producer;
@@ -54,7 +54,7 @@ class KafkaConnectWorkerIT {
                 "the build installs the plugin into " + BUILT_PLUGIN);
         // plugin.path lists plugin directories; link only ours, unchanged, so other plugins under plugins/ stay out
         Path pluginPath = ConnectWorker.pluginPath(dir.resolve("plugin-path"), BUILT_PLUGIN);
-        kafka = SingleKafkaBroker.start(dir.resolve("kafka"), "384m");
+        kafka = RealKafkaCluster.start(dir.resolve("kafka"), 1, "384m", Map.of());
         worker = ConnectWorker.start(dir.resolve("connect"), kafka.bootstrapServers(), pluginPath, "512m");
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertebra.connect.parquet.store.LakeFileName;
 import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.RealKafkaCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -48,13 +49,13 @@ class KafkaConnectWorkerIT {
     @TempDir
     static Path work;
 
-    private static KafkaBroker kafka;
+    private static RealKafkaCluster kafka;
     /** One worker for all tests (the crash test kills and restarts it): each worker start costs many seconds. */
     private static ConnectWorker worker;
 
     @BeforeAll
     static void startKafkaAndWorker() throws IOException {
-        kafka = KafkaBroker.start(work.resolve("kafka"));
+        kafka = RealKafkaCluster.start(work.resolve("kafka"), 1, "512m", Map.of());
         Path pluginPath = ConnectWorker.pluginPath(work.resolve("connect/plugin-path"), PLUGIN_DIR);
         // the record keys are plain strings (the order id); offsets are committed every 2 s
         worker = ConnectWorker.start(
