@@ -38,7 +38,6 @@ public final class Partitions implements MetadataLog.MetadataListener {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
-    private boolean strayCheckDone;
 
     /** Hears when this broker starts or stops leading or following a partition. */
     public interface RoleListener {
@@ -83,7 +82,7 @@ public final class Partitions implements MetadataLog.MetadataListener {
     }
 
     @Override
-    public void onImage(MetadataImage previous, MetadataImage next) {
+    public synchronized void onImage(MetadataImage previous, MetadataImage next) {
         image = next;
         long now = time.milliseconds();
         Set<TopicPartition> current = new HashSet<>();
@@ -121,10 +120,24 @@ public final class Partitions implements MetadataLog.MetadataListener {
                 remove(tp);
             }
         }
-        if (!strayCheckDone && next.offset() >= 0) {
-            strayCheckDone = true;
-            logDirectory.quarantineStrays(current);
+    }
+
+    /**
+     * Moves aside partition directories that no topic of the current image assigns to this broker. Only call it
+     * once the image has caught up with the metadata log (after this broker's registration was applied): while a
+     * restarted broker replays the log, an early image does not know topics created later, and their logs would
+     * look stray.
+     */
+    public synchronized void quarantineStrays() {
+        Set<TopicPartition> current = new HashSet<>();
+        for (TopicImage topic : image.topics().values()) {
+            for (PartitionImage p : topic.partitions()) {
+                if (p.replicas().contains(brokerId)) {
+                    current.add(new TopicPartition(topic.name(), p.partition()));
+                }
+            }
         }
+        logDirectory.quarantineStrays(current);
     }
 
     private void remove(TopicPartition tp) {
