@@ -193,7 +193,7 @@ public final class Broker implements AutoCloseable {
         parts.add(listener);
 
         register(nodeId);
-        partitions.quarantineStrays(); // the image now holds every topic created before this registration
+        partitions.catchUp(); // the image now holds every record written before this registration
         if (config.getBoolean(BrokerConfig.CLEANER_ENABLE)) {
             LogCleaner cleaner = new LogCleaner(logDirectory, time, config.getLong(BrokerConfig.CLEANER_BACKOFF_MS));
             cleaner.start();

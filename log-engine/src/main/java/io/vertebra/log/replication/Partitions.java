@@ -38,6 +38,7 @@ public final class Partitions implements MetadataLog.MetadataListener {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
+    private boolean caughtUp;
 
     /** Hears when this broker starts or stops leading or following a partition. */
     public interface RoleListener {
@@ -81,9 +82,32 @@ public final class Partitions implements MetadataLog.MetadataListener {
         return new LogConfig(topic.configs(), topicDefaults());
     }
 
+    /**
+     * Takes each applied image; the hosted partitions follow it only once this broker has caught up with the
+     * metadata log ({@link #catchUp}). A restarting broker replays the log from its last snapshot, and acting on
+     * those past images would delete, recreate or set aside logs that the current image keeps (a topic deleted and
+     * created again, a replica moved away and back).
+     */
     @Override
     public synchronized void onImage(MetadataImage previous, MetadataImage next) {
         image = next;
+        if (caughtUp) {
+            reconcile(next);
+        }
+    }
+
+    /**
+     * Called once the image has caught up with the metadata log (this broker's registration is applied, so every
+     * earlier record is too): opens, truncates and takes the roles of the partitions the image gives this broker,
+     * and moves aside the partition directories no topic of the image owns.
+     */
+    public synchronized void catchUp() {
+        caughtUp = true;
+        reconcile(image);
+        quarantineStrays();
+    }
+
+    private void reconcile(MetadataImage next) {
         long now = time.milliseconds();
         Set<TopicPartition> current = new HashSet<>();
         for (TopicImage topic : next.topics().values()) {
@@ -122,13 +146,8 @@ public final class Partitions implements MetadataLog.MetadataListener {
         }
     }
 
-    /**
-     * Moves aside partition directories that no topic of the current image assigns to this broker. Only call it
-     * once the image has caught up with the metadata log (after this broker's registration was applied): while a
-     * restarted broker replays the log, an early image does not know topics created later, and their logs would
-     * look stray.
-     */
-    public synchronized void quarantineStrays() {
+    /** Partition directories that no topic of the (caught-up) image assigns to this broker are moved aside. */
+    private void quarantineStrays() {
         Set<TopicPartition> current = new HashSet<>();
         for (TopicImage topic : image.topics().values()) {
             for (PartitionImage p : topic.partitions()) {
