@@ -5,6 +5,7 @@ import io.vertebra.testkit.RealKafkaCluster;
 import io.vertebra.testkit.VertebraProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,6 +61,9 @@ public final class BrokerBench {
                     List.of("--config", sameSettingsAsKafka(work).toString()))) {
                 node.awaitReady();
                 vertebra.add(runRound(node.bootstrap(), records, work));
+                if (!jvm.isEmpty()) {
+                    node.process().terminate(Duration.ofSeconds(60)); // a clean exit writes the JFR recording
+                }
             }
         }
         report(kafka, vertebra, records, heap);
