@@ -161,4 +161,55 @@ class ReplicationTest {
             assertTrue(!entries.contains("gone-0"), entries.toString());
         }
     }
+
+    @Test
+    void aFollowerFetchingInSmallResponsesServesEveryBatchIntactOnceItLeads() throws Exception {
+        // responses of at most 3 kB cut most batches of ~2 kB in two: the follower must keep only whole ones
+        try (TestCluster cluster = TestCluster.start(dir, 2, Map.of("replica.fetch.max.bytes", "3000"));
+                Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic("small-fetches", 1, (short) 2)))
+                    .all()
+                    .get();
+            TopicPartition tp = new TopicPartition("small-fetches", 0);
+            Properties p = new Properties();
+            p.put("bootstrap.servers", cluster.bootstrap());
+            p.put("acks", "all");
+            p.put("linger.ms", "5");
+            p.put("batch.size", "2048");
+            p.put("key.serializer", StringSerializer.class.getName());
+            p.put("value.serializer", StringSerializer.class.getName());
+            String padding = "x".repeat(90);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+                for (int i = 0; i < 3000; i++) {
+                    producer.send(new ProducerRecord<>("small-fetches", 0, null, i + padding));
+                }
+                producer.flush();
+            }
+            Awaitility.await("both replicas in sync")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> admin.describeTopics(List.of("small-fetches"))
+                                    .allTopicNames()
+                                    .get()
+                                    .get("small-fetches")
+                                    .partitions()
+                                    .get(0)
+                                    .isr()
+                                    .size()
+                            == 2);
+            int leader = admin.describeTopics(List.of("small-fetches"))
+                    .allTopicNames()
+                    .get()
+                    .get("small-fetches")
+                    .partitions()
+                    .get(0)
+                    .leader()
+                    .id();
+            cluster.stopBroker(leader); // the follower's copy is all that is left to read
+            List<String> values = consumeAll(cluster.bootstrap(), tp, 3000);
+            assertEquals(3000, values.size());
+            for (int i = 0; i < 3000; i++) {
+                assertEquals(i + padding, values.get(i));
+            }
+        }
+    }
 }
