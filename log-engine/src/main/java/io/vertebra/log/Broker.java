@@ -244,6 +244,7 @@ public final class Broker implements AutoCloseable {
                 groupCoordinator::counts);
 
         register(nodeId);
+        partitions.catchUp(); // the image now holds every record written before this registration
         if (config.getBoolean(BrokerConfig.CLEANER_ENABLE)) {
             LogCleaner cleaner = new LogCleaner(logDirectory, time, config.getLong(BrokerConfig.CLEANER_BACKOFF_MS));
             cleaner.start();

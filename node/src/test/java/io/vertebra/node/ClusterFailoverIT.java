@@ -185,6 +185,13 @@ class ClusterFailoverIT {
         cluster.restart(killed);
         awaitIsr(3);
         assertTrue(partition().isr().stream().anyMatch(n -> n.id() == killed), "restarted node back in the ISR");
+        // it kept its log (truncated to the leader, then caught up) rather than setting it aside and copying anew
+        try (var entries = java.nio.file.Files.list(dir.resolve("node-" + killed + "/data/log"))) {
+            List<String> names =
+                    entries.map(p -> p.getFileName().toString()).sorted().toList();
+            assertTrue(names.contains(TOPIC + "-0"), names.toString());
+            assertTrue(names.stream().noneMatch(n -> n.endsWith(".stray")), "no live replica set aside: " + names);
+        }
     }
 
     @Test

@@ -96,6 +96,54 @@ class ClusterGrowthIT {
                 assertTrue(replicasOn(admin, added) > 0, "rebalance put replicas on the new node");
                 awaitAllInSync(admin);
 
+                // Apache Kafka's kafka-reassign-partitions: --execute a plan, then --verify until it is complete
+                java.nio.file.Path plan = dir.resolve("reassignment.json");
+                java.nio.file.Files.writeString(
+                        plan,
+                        "{\"version\":1,\"partitions\":[{\"topic\":\"" + TOPIC + "\",\"partition\":0,\"replicas\":["
+                                + added + ",1]}]}");
+                KafkaDistribution.run(
+                                KafkaDistribution.REASSIGN_PARTITIONS,
+                                List.of(
+                                        "--bootstrap-server",
+                                        cluster.bootstrap(),
+                                        "--reassignment-json-file",
+                                        plan.toString(),
+                                        "--execute"),
+                                dir,
+                                Duration.ofMinutes(2))
+                        .assertSuccess();
+                Awaitility.await("kafka-reassign-partitions --verify reports the move complete")
+                        .atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> {
+                            KafkaDistribution.ToolResult verify = KafkaDistribution.run(
+                                    KafkaDistribution.REASSIGN_PARTITIONS,
+                                    List.of(
+                                            "--bootstrap-server",
+                                            cluster.bootstrap(),
+                                            "--reassignment-json-file",
+                                            plan.toString(),
+                                            "--verify"),
+                                    dir,
+                                    Duration.ofMinutes(2));
+                            assertEquals(0, verify.exitCode(), verify.output());
+                            return verify.output().contains("is completed");
+                        });
+                assertEquals(
+                        List.of(added, 1),
+                        admin
+                                .describeTopics(List.of(TOPIC))
+                                .allTopicNames()
+                                .get()
+                                .get(TOPIC)
+                                .partitions()
+                                .get(0)
+                                .replicas()
+                                .stream()
+                                .map(Node::id)
+                                .toList());
+
                 assertEquals(
                         0,
                         vertebra(

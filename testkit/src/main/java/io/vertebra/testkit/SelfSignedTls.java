@@ -97,7 +97,8 @@ public final class SelfSignedTls {
         }
     }
 
-    private static void keytool(List<String> args) throws IOException {
+    /** Runs the JDK's keytool with these arguments; fails with its output when it does. */
+    public static void keytool(List<String> args) throws IOException {
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.add("-J-Xmx64m");

@@ -5,6 +5,7 @@ import io.vertebra.testkit.RealKafkaCluster;
 import io.vertebra.testkit.VertebraProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,6 +61,9 @@ public final class BrokerBench {
                     List.of("--config", sameSettingsAsKafka(work).toString()))) {
                 node.awaitReady();
                 vertebra.add(runRound(node.bootstrap(), records, work));
+                if (!jvm.isEmpty()) {
+                    node.process().terminate(Duration.ofSeconds(60)); // a clean exit writes the JFR recording
+                }
             }
         }
         report(kafka, vertebra, records, heap);
@@ -70,11 +74,13 @@ public final class BrokerBench {
 
     /**
      * The settings the Kafka side runs with that differ from the defaults (the test kit's Kafka cluster starts
-     * groups without the initial rebalance delay), so both brokers are measured alike.
+     * groups without the initial rebalance delay), so both brokers are measured alike, on a broker-only node.
      */
     static Path sameSettingsAsKafka(Path work) throws java.io.IOException {
         Path config = work.resolve("bench-node.yaml");
-        Files.writeString(config, "group.initial.rebalance.delay.ms: 0\n");
+        // broker against broker: the node runs no Connect worker (its internal topics, group and REST would
+        // share the 2 cores and the heap with the broker being measured)
+        Files.writeString(config, "group.initial.rebalance.delay.ms: 0\nworker.enabled: false\n");
         return config;
     }
 

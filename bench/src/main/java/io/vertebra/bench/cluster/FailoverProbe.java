@@ -32,6 +32,11 @@ final class FailoverProbe implements AutoCloseable {
     private final String topic;
 
     FailoverProbe(String bootstrap, String topic) {
+        this(bootstrap, topic, 0);
+    }
+
+    /** A probe writing at most {@code recordsPerSec} (0: as fast as acknowledgements allow). */
+    FailoverProbe(String bootstrap, String topic, long recordsPerSec) {
         this.bootstrap = bootstrap;
         this.topic = topic;
         Properties p = new Properties();
@@ -51,6 +56,7 @@ final class FailoverProbe implements AutoCloseable {
         producer = new KafkaProducer<>(p);
         thread = new Thread(
                 () -> {
+                    long startNs = System.nanoTime();
                     for (long i = 0; !stop.get(); i++) {
                         String value = "value-" + i;
                         producer.send(new ProducerRecord<>(topic, 0, null, value), (m, e) -> {
@@ -63,6 +69,10 @@ final class FailoverProbe implements AutoCloseable {
                         });
                         if (i % 100 == 0) {
                             producer.flush();
+                            if (recordsPerSec > 0) { // pacing, so a long soak keeps a bounded record count
+                                long due = startNs + i * 1_000_000_000L / recordsPerSec;
+                                java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                            }
                         }
                     }
                 },

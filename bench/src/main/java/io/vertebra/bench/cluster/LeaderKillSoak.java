@@ -11,20 +11,23 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 
 /**
- * Issue 4's soak: 100 leader kills in a row under a running idempotent acks=all producer. Each round SIGKILLs
+ * Issue 4's soak: 100 leader kills in a row under a running idempotent acks=all producer (paced to
+ * {@code --rate} records/s so that hours of it fit in the verifier's memory). Each round SIGKILLs
  * the current leader, waits for acknowledgements to resume, restarts the killed node and waits for the ISR to
  * be whole again. At the end a verifier reads everything back. Prints lost, duplicated and the worst gap.
  *
- * <pre>bench/run io.vertebra.bench.cluster.LeaderKillSoak [--kills 100] [--heap 384m]</pre>
+ * <pre>bench/run io.vertebra.bench.cluster.LeaderKillSoak [--kills 100] [--heap 384m] [--rate 5000]</pre>
  */
 public final class LeaderKillSoak {
     public static void main(String[] args) throws Exception {
         int kills = 100;
         String heap = "384m";
+        long rate = 5_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kills" -> kills = Integer.parseInt(args[++i]);
                 case "--heap" -> heap = args[++i];
+                case "--rate" -> rate = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -35,7 +38,7 @@ public final class LeaderKillSoak {
             admin.createTopics(List.of(new NewTopic("soak", 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
                     .all()
                     .get();
-            try (FailoverProbe probe = new FailoverProbe(cluster.bootstrap(), "soak")) {
+            try (FailoverProbe probe = new FailoverProbe(cluster.bootstrap(), "soak", rate)) {
                 probe.awaitAcked(2_000, Duration.ofMinutes(2));
                 for (int k = 1; k <= kills; k++) {
                     int leader = partition(admin).leader().id();

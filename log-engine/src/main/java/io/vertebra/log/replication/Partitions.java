@@ -39,7 +39,7 @@ public final class Partitions implements MetadataLog.MetadataListener {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
-    private boolean strayCheckDone;
+    private boolean caughtUp;
     private final LongAdder isrShrinks = new LongAdder();
     private final LongAdder isrExpands = new LongAdder();
 
@@ -85,9 +85,32 @@ public final class Partitions implements MetadataLog.MetadataListener {
         return new LogConfig(topic.configs(), topicDefaults());
     }
 
+    /**
+     * Takes each applied image; the hosted partitions follow it only once this broker has caught up with the
+     * metadata log ({@link #catchUp}). A restarting broker replays the log from its last snapshot, and acting on
+     * those past images would delete, recreate or set aside logs that the current image keeps (a topic deleted and
+     * created again, a replica moved away and back).
+     */
     @Override
-    public void onImage(MetadataImage previous, MetadataImage next) {
+    public synchronized void onImage(MetadataImage previous, MetadataImage next) {
         image = next;
+        if (caughtUp) {
+            reconcile(next);
+        }
+    }
+
+    /**
+     * Called once the image has caught up with the metadata log (this broker's registration is applied, so every
+     * earlier record is too): opens, truncates and takes the roles of the partitions the image gives this broker,
+     * and moves aside the partition directories no topic of the image owns.
+     */
+    public synchronized void catchUp() {
+        caughtUp = true;
+        reconcile(image);
+        quarantineStrays();
+    }
+
+    private void reconcile(MetadataImage next) {
         long now = time.milliseconds();
         Set<TopicPartition> current = new HashSet<>();
         for (TopicImage topic : next.topics().values()) {
@@ -126,10 +149,19 @@ public final class Partitions implements MetadataLog.MetadataListener {
                 remove(tp);
             }
         }
-        if (!strayCheckDone && next.offset() >= 0) {
-            strayCheckDone = true;
-            logDirectory.quarantineStrays(current);
+    }
+
+    /** Partition directories that no topic of the (caught-up) image assigns to this broker are moved aside. */
+    private void quarantineStrays() {
+        Set<TopicPartition> current = new HashSet<>();
+        for (TopicImage topic : image.topics().values()) {
+            for (PartitionImage p : topic.partitions()) {
+                if (p.replicas().contains(brokerId)) {
+                    current.add(new TopicPartition(topic.name(), p.partition()));
+                }
+            }
         }
+        logDirectory.quarantineStrays(current);
     }
 
     /** Counts replicas leaving and joining the ISR of a partition this broker led before and after a change. */

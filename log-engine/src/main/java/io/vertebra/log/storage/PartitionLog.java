@@ -459,9 +459,11 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Appends batches fetched from the leader, offsets already assigned; they must continue the log end. The
-     * batches have been CRC-checked by the caller.
+     * batches have been CRC-checked by the caller. A fetch response may end with part of a batch (the leader cuts
+     * at the fetch size, as Kafka's does); only whole batches are written, the next fetch brings the rest.
      */
-    public void appendAsFollower(MemoryRecords records) {
+    public void appendAsFollower(MemoryRecords fetched) {
+        MemoryRecords records = wholeBatches(fetched);
         boolean flush;
         synchronized (appendLock) {
             ensureOpen();
@@ -488,6 +490,20 @@ public final class PartitionLog implements AutoCloseable {
         if (flush) {
             flush(logEnd.offset());
         }
+    }
+
+    /** The records without a trailing partial batch (the same object when there is none). */
+    static MemoryRecords wholeBatches(MemoryRecords records) {
+        int whole = 0;
+        for (MutableRecordBatch batch : records.batches()) {
+            whole += batch.sizeInBytes();
+        }
+        if (whole == records.sizeInBytes()) {
+            return records;
+        }
+        java.nio.ByteBuffer buffer = records.buffer().duplicate();
+        buffer.limit(buffer.position() + whole);
+        return MemoryRecords.readableRecords(buffer.slice());
     }
 
     /** Writes offset-assigned batches at the end, rolling first if needed. Caller holds appendLock. */

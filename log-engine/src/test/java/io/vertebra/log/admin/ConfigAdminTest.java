@@ -296,6 +296,12 @@ class ConfigAdminTest {
                             Map.of(BROKER, List.of(op("log.retention.ms", "1", OpType.SET))))
                     .all());
             assertInstanceOf(InvalidRequestException.class, perBroker);
+            assertTrue(perBroker.getMessage().contains("per-broker dynamic configs are not supported"));
+            // removing per-broker values (kafka-reassign-partitions --verify clearing throttles) changes nothing
+            incremental(
+                    BROKER,
+                    op("leader.replication.throttled.rate", null, OpType.DELETE),
+                    op("follower.replication.throttled.rate", null, OpType.DELETE));
 
             incremental(CLUSTER_DEFAULT, op("message.max.bytes", "2048", OpType.SET));
             assertProduceRejectedAsTooLarge("inherits", 4096);

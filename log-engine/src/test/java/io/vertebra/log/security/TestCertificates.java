@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Self-signed TLS material for tests, made once per test JVM: a broker key store (CN=localhost, SAN
@@ -74,8 +72,6 @@ public final class TestCertificates {
     private static void keypair(Path file, String alias, String dname, String extension, String password)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-J-Xmx64m",
                 "-genkeypair",
                 "-alias",
                 alias,
@@ -98,21 +94,7 @@ public final class TestCertificates {
         if (extension != null) {
             command.addAll(List.of("-ext", extension));
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("keytool did not finish in 120 s");
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running keytool", e);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new IOException("keytool failed (" + process.exitValue() + "): " + output);
-        }
+        io.vertebra.testkit.SelfSignedTls.keytool(command);
     }
 
     private static KeyStore load(Path file, String password) throws IOException, GeneralSecurityException {

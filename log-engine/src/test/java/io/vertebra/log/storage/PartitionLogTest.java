@@ -226,4 +226,42 @@ class PartitionLogTest {
             assertEquals(49, log.offsetOfMaxTimestamp().orElseThrow().offset);
         }
     }
+
+    @Test
+    void aFetchResponseEndingInPartOfABatchAppendsOnlyTheWholeBatches() throws IOException {
+        org.apache.kafka.common.record.internal.MemoryRecords first = followerBatch(0, "a", "b");
+        org.apache.kafka.common.record.internal.MemoryRecords second = followerBatch(2, "c", "d");
+        org.apache.kafka.common.record.internal.MemoryRecords third = followerBatch(4, "e", "f");
+        // what a leader sends when the fetch size ends inside the third batch
+        java.nio.ByteBuffer response = java.nio.ByteBuffer.allocate(first.sizeInBytes() + second.sizeInBytes() + 30);
+        response.put(first.buffer().duplicate()).put(second.buffer().duplicate());
+        response.put(third.buffer().duplicate().limit(30));
+        response.flip();
+        try (PartitionLog log = open(Map.of(), true)) {
+            log.appendAsFollower(org.apache.kafka.common.record.internal.MemoryRecords.readableRecords(response));
+            assertEquals(4, log.logEndOffset(), "the partial third batch is not part of the log");
+            log.appendAsFollower(third); // the next fetch starts at the log end and brings it whole
+            assertEquals(6, log.logEndOffset());
+            log.updateHighWatermark(6);
+            FetchData data = log.read(0, 1 << 20, log.highWatermarkMetadata(), true);
+            for (RecordBatch batch : data.records().batches()) {
+                batch.ensureValid();
+            }
+            assertEquals(List.of("0:a", "1:b", "2:c", "3:d", "4:e", "5:f"), values(data.records()));
+            assertEquals(
+                    first.sizeInBytes() + second.sizeInBytes() + third.sizeInBytes(),
+                    data.records().sizeInBytes());
+        }
+    }
+
+    private static org.apache.kafka.common.record.internal.MemoryRecords followerBatch(long offset, String... values) {
+        org.apache.kafka.common.record.internal.SimpleRecord[] records =
+                new org.apache.kafka.common.record.internal.SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new org.apache.kafka.common.record.internal.SimpleRecord(
+                    1_000L, null, values[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                offset, org.apache.kafka.common.compress.Compression.NONE, 3, records);
+    }
 }

@@ -102,6 +102,13 @@ public final class ConfigAlterations {
         }
         if (type == ConfigResource.Type.BROKER) {
             if (!brokerConfigs.isClusterDefault(change.resourceName())) {
+                if (!change.replace()
+                        && !change.ops().isEmpty()
+                        && change.ops().stream().allMatch(op -> op.type() == OpType.DELETE)) {
+                    // nothing is ever set per broker, so removing a per-broker value changes nothing: this is how
+                    // kafka-reassign-partitions --verify clears replication throttles when a move completes
+                    return CompletableFuture.completedFuture(ApiError.NONE);
+                }
                 throw new InvalidRequestException("per-broker dynamic configs are not supported; change the"
                         + " cluster-wide default instead (BROKER resource \"\", kafka-configs --entity-default)");
             }
