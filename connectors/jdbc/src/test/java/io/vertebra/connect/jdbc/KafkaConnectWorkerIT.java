@@ -83,9 +83,7 @@ class KafkaConnectWorkerIT {
     }
 
     static void createTopic(String topic, int partitions) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
-                .all()
-                .get();
+        io.vertebra.testkit.Topics.create(admin, new NewTopic(topic, partitions, (short) 1));
     }
 
     static void produce(String topic, long fromSeq, long toSeq, long idModulo) {

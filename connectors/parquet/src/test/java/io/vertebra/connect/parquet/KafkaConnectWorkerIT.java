@@ -225,9 +225,7 @@ class KafkaConnectWorkerIT {
 
     private static void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
-                    .all()
-                    .get();
+            io.vertebra.testkit.Topics.create(admin, new NewTopic(topic, partitions, (short) 1));
         }
     }
 
