@@ -106,11 +106,11 @@ public final class Partitions implements MetadataLog.MetadataListener {
      */
     public synchronized void catchUp() {
         caughtUp = true;
-        reconcile(image);
-        quarantineStrays();
+        logDirectory.quarantineStrays(reconcile(image));
     }
 
-    private void reconcile(MetadataImage next) {
+    /** Makes the hosted partitions follow the image; returns the partitions it assigns to this broker. */
+    private Set<TopicPartition> reconcile(MetadataImage next) {
         long now = time.milliseconds();
         Set<TopicPartition> current = new HashSet<>();
         for (TopicImage topic : next.topics().values()) {
@@ -149,19 +149,7 @@ public final class Partitions implements MetadataLog.MetadataListener {
                 remove(tp);
             }
         }
-    }
-
-    /** Partition directories that no topic of the (caught-up) image assigns to this broker are moved aside. */
-    private void quarantineStrays() {
-        Set<TopicPartition> current = new HashSet<>();
-        for (TopicImage topic : image.topics().values()) {
-            for (PartitionImage p : topic.partitions()) {
-                if (p.replicas().contains(brokerId)) {
-                    current.add(new TopicPartition(topic.name(), p.partition()));
-                }
-            }
-        }
-        logDirectory.quarantineStrays(current);
+        return current;
     }
 
     /** Counts replicas leaving and joining the ISR of a partition this broker led before and after a change. */
