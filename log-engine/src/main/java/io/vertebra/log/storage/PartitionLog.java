@@ -463,24 +463,24 @@ public final class PartitionLog implements AutoCloseable {
      * at the fetch size, as Kafka's does); only whole batches are written, the next fetch brings the rest.
      */
     public void appendAsFollower(MemoryRecords fetched) {
-        MemoryRecords records = wholeBatches(fetched);
         boolean flush;
         synchronized (appendLock) {
             ensureOpen();
             long expected = logEnd.offset();
             long next = expected;
-            int epoch = -1;
-            for (MutableRecordBatch batch : records.batches()) {
+            int wholeBytes = 0;
+            for (MutableRecordBatch batch : fetched.batches()) { // stops before a partial batch
                 if (batch.baseOffset() < next) {
                     throw new IllegalStateException(topicPartition + ": follower append of offset " + batch.baseOffset()
                             + " does not continue the log end " + next);
                 }
                 next = batch.nextOffset();
-                epoch = batch.partitionLeaderEpoch();
+                wholeBytes += batch.sizeInBytes();
             }
             if (next == expected) {
                 return;
             }
+            MemoryRecords records = wholeBytes == fetched.sizeInBytes() ? fetched : prefix(fetched, wholeBytes);
             write(records, expected, -1, time.milliseconds());
             for (MutableRecordBatch batch : records.batches()) {
                 epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
@@ -492,17 +492,10 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** The records without a trailing partial batch (the same object when there is none). */
-    static MemoryRecords wholeBatches(MemoryRecords records) {
-        int whole = 0;
-        for (MutableRecordBatch batch : records.batches()) {
-            whole += batch.sizeInBytes();
-        }
-        if (whole == records.sizeInBytes()) {
-            return records;
-        }
+    /** The first {@code bytes} of the records (their whole batches, without the partial one after them). */
+    private static MemoryRecords prefix(MemoryRecords records, int bytes) {
         java.nio.ByteBuffer buffer = records.buffer().duplicate();
-        buffer.limit(buffer.position() + whole);
+        buffer.limit(buffer.position() + bytes);
         return MemoryRecords.readableRecords(buffer.slice());
     }
 
