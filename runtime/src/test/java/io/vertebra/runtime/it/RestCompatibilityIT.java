@@ -326,6 +326,12 @@ class RestCompatibilityIT {
         assertNull(task.get("trace"), "trace is omitted when empty");
         // reset while the connector is stopped: a running task records the topics it uses again right away
         assertEquals(204, rest.json("PUT", "/connectors/ui/stop", null).status());
+        // the stop is carried out asynchronously, as in Kafka Connect: reset once the task is gone
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode status = rest.get("/connectors/ui/status").json();
+            return status.at("/connector/state").asText().equals("STOPPED")
+                    && status.get("tasks").isEmpty();
+        });
         assertEquals(202, rest.json("PUT", "/connectors/ui/topics/reset", null).status());
         assertEquals(
                 0, rest.get("/connectors/ui/topics").json().at("/ui/topics").size());
