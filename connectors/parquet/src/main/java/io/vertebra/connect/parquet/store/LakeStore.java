@@ -82,9 +82,19 @@ public final class LakeStore implements Closeable {
         return new PendingFile(fs, protocol, finalPath, writePath);
     }
 
-    /** Every file under the topic's directory, at any depth; empty when the topic has none yet. */
+    /**
+     * Every file under the topic's directory, at any depth; empty when the topic has none yet. Other tasks of the
+     * connector publish (rename) and clean up temporary files in the same directories meanwhile: a file that goes
+     * away while this lists is simply not seen. On file systems with renames (local, HDFS) this walks the
+     * directories with {@code listStatus}, which tolerates that; {@code listFiles} does not (on the local file
+     * system it asks a shell for each file's permissions and fails on one that is gone). Object stores list flat.
+     */
     public List<FileStatus> listTopic(String topic) throws IOException {
         List<FileStatus> files = new ArrayList<>();
+        if (protocol == CommitProtocol.RENAME) {
+            walk(topicDir(topic), files);
+            return files;
+        }
         try {
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(topicDir(topic), true);
             while (it.hasNext()) {
@@ -94,6 +104,22 @@ public final class LakeStore implements Closeable {
             return List.of();
         }
         return files;
+    }
+
+    private void walk(Path dir, List<FileStatus> files) throws IOException {
+        FileStatus[] entries;
+        try {
+            entries = fs.listStatus(dir);
+        } catch (FileNotFoundException e) {
+            return; // not created yet, or removed meanwhile
+        }
+        for (FileStatus entry : entries) {
+            if (entry.isDirectory()) {
+                walk(entry.getPath(), files);
+            } else {
+                files.add(entry);
+            }
+        }
     }
 
     /** The key-value metadata of a Parquet file's footer. */
