@@ -49,18 +49,8 @@ final class KafkaConnectPipeline implements PipelineRuntime {
     }
 
     @Override
-    public void deploy(String connector, Map<String, String> config) {
-        rest.put(connector, config);
-    }
-
-    @Override
-    public void remove(String connector) {
-        rest.delete(connector);
-    }
-
-    @Override
-    public String status(String connector) {
-        return rest.status(connector);
+    public ConnectRestClient rest() {
+        return rest;
     }
 
     @Override

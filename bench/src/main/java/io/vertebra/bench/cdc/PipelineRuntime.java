@@ -13,14 +13,23 @@ interface PipelineRuntime extends AutoCloseable {
     /** The JDBC sink connector class this runtime runs. */
     String sinkClass();
 
+    /** The runtime's Kafka Connect REST API (both runtimes speak it). */
+    ConnectRestClient rest();
+
     /** Creates a connector; returns once the runtime accepted it. */
-    void deploy(String connector, Map<String, String> config);
+    default void deploy(String connector, Map<String, String> config) {
+        rest().put(connector, config);
+    }
 
     /** Deletes a connector. */
-    void remove(String connector);
+    default void remove(String connector) {
+        rest().delete(connector);
+    }
 
     /** The body of {@code GET /connectors/{name}/status}, or the empty string while there is none. */
-    String status(String connector);
+    default String status(String connector) {
+        return rest().status(connector);
+    }
 
     /** The process ids of the JVMs that make up this runtime (for CPU accounting). */
     long[] pids();
