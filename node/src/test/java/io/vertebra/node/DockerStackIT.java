@@ -34,7 +34,7 @@ import picocli.CommandLine.ParseResult;
  * are accepted by the node's own command line parser and form a consistent cluster; the node configs it mounts hold
  * only settings a node knows; Prometheus scrapes the nodes' REST ports; Grafana's provisioning finds its dashboard.
  */
-class DockerStackTest {
+class DockerStackIT {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path ROOT = ProjectLayout.root();
     private static final Path DOCKER = ROOT.resolve("docker");
