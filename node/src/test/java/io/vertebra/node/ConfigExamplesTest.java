@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Debezium's {@code validate()} also connects to the database it names; no database runs here, so that one
  * error (on {@code database.hostname}, after every key passed) is expected. The CDC examples are deployed against a
- * real PostgreSQL by {@code connectors/cdc-postgres}' {@code CdcPipelinesIT}.
+ * real PostgreSQL by {@code io.vertebra.node.cdc.CdcPipelinesIT}.
  */
 class ConfigExamplesTest {
     @TempDir

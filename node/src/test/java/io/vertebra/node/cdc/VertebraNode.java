@@ -1,4 +1,4 @@
-package io.vertebra.connect.cdcpostgres.testing;
+package io.vertebra.node.cdc;
 
 import io.vertebra.testkit.ChildProcess;
 import io.vertebra.testkit.Ports;
@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Vertebra node (embedded log + Connect worker) started the way a user starts it, {@code java -jar vertebra.jar
@@ -49,11 +48,12 @@ public final class VertebraNode implements AutoCloseable {
                 : ProjectLayout.root().resolve("node/target/vertebra.jar");
     }
 
-    /** Skips the calling test when the node has not been built. */
-    public static void assumeBuilt() {
-        Assumptions.assumeTrue(
-                Files.isRegularFile(jar()),
-                "no Vertebra node at " + jar() + ": build it (./mvnw -pl node -am install -DskipTests); skipping");
+    /** Fails the calling test when the node has not been built (these ITs run after the node module's package). */
+    public static void requireBuilt() {
+        if (!Files.isRegularFile(jar())) {
+            throw new IllegalStateException("no Vertebra node at " + jar()
+                    + ": the node ITs run after it is packaged (./mvnw -pl node -am verify)");
+        }
     }
 
     /**
@@ -62,7 +62,7 @@ public final class VertebraNode implements AutoCloseable {
      * Connect worker answers REST.
      */
     public static VertebraNode start(Path dataDir, String pluginPath, Map<String, String> env) {
-        assumeBuilt();
+        requireBuilt();
         VertebraNode node = new VertebraNode(dataDir, pluginPath, env);
         node.launch();
         return node;

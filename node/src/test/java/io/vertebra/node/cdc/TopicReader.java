@@ -1,4 +1,4 @@
-package io.vertebra.connect.cdcpostgres.testing;
+package io.vertebra.node.cdc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

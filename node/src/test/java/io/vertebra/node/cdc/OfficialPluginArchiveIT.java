@@ -1,4 +1,4 @@
-package io.vertebra.connect.cdcpostgres;
+package io.vertebra.node.cdc;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertebra.connect.cdcpostgres.testing.OrdersTable;
-import io.vertebra.connect.cdcpostgres.testing.Rest;
-import io.vertebra.connect.cdcpostgres.testing.TopicReader;
-import io.vertebra.connect.cdcpostgres.testing.VertebraNode;
 import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package io.vertebra.connect.cdcpostgres.testing;
+package io.vertebra.node.cdc;
 
+import io.vertebra.connect.cdcpostgres.testing.OrdersTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.vertebra.connect.cdcpostgres;
+package io.vertebra.node.cdc;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.connect.cdcpostgres.testing.ChangeWriter;
 import io.vertebra.connect.cdcpostgres.testing.ExamplePipeline;
-import io.vertebra.connect.cdcpostgres.testing.Lake;
 import io.vertebra.connect.cdcpostgres.testing.OrdersTable;
-import io.vertebra.connect.cdcpostgres.testing.VertebraNode;
 import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
 import java.nio.file.Files;
@@ -53,7 +51,6 @@ class CdcPipelinesIT {
     @BeforeAll
     void startPipelines(@TempDir Path work) throws Exception {
         pg = PrivatePostgres.startOrSkip();
-        VertebraNode.assumeBuilt();
         shop = pg.createDatabase("shop");
         mirror = pg.createDatabase("mirror");
         OrdersTable.create(shop, SNAPSHOT_ROWS);
