@@ -29,15 +29,20 @@ public final class BrokerBench {
         int rounds = 3;
         String heap = "512m";
         boolean jfr = false;
+        boolean e2eOnly = false;
+        int e2eRecords = 10_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--heap" -> heap = args[++i];
                 case "--jfr" -> jfr = true;
+                case "--e2e-only" -> e2eOnly = true;
+                case "--e2e-records" -> e2eRecords = Integer.parseInt(args[++i]);
                 default ->
                     throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; usage: broker [--records N] [--rounds N] [--heap SIZE] [--jfr]");
+                            + "; usage: broker [--records N] [--rounds N] [--heap SIZE] [--jfr] [--e2e-only]"
+                            + " [--e2e-records N]");
             }
         }
         Path work = Files.createTempDirectory("vertebra-bench-broker");
@@ -46,7 +51,7 @@ public final class BrokerBench {
         for (int round = 1; round <= rounds; round++) {
             System.out.printf("round %d/%d: Apache Kafka%n", round, rounds);
             try (RealKafkaCluster cluster = RealKafkaCluster.start(work.resolve("kafka-" + round), 1, heap, Map.of())) {
-                kafka.add(runRound(cluster.bootstrapServers(), records, work));
+                kafka.add(runRound(cluster.bootstrapServers(), e2eOnly ? 0 : records, e2eRecords, work));
             }
             System.out.printf("round %d/%d: Vertebra%n", round, rounds);
             List<String> jvm = jfr && round == rounds
@@ -60,13 +65,13 @@ public final class BrokerBench {
                     jvm,
                     List.of("--config", sameSettingsAsKafka(work).toString()))) {
                 node.awaitReady();
-                vertebra.add(runRound(node.bootstrap(), records, work));
+                vertebra.add(runRound(node.bootstrap(), e2eOnly ? 0 : records, e2eRecords, work));
                 if (!jvm.isEmpty()) {
                     node.process().terminate(Duration.ofSeconds(60)); // a clean exit writes the JFR recording
                 }
             }
         }
-        report(kafka, vertebra, records, heap);
+        report(kafka, vertebra, e2eOnly ? 0 : records, e2eRecords, heap);
         if (jfr) {
             System.out.println("JFR recording of the last Vertebra round: " + work.resolve("vertebra.jfr"));
         }
@@ -84,18 +89,25 @@ public final class BrokerBench {
         return config;
     }
 
-    private static Round runRound(String bootstrap, long records, Path work) throws Exception {
+    /** One round on one broker; {@code records == 0} measures end-to-end latency only. */
+    private static Round runRound(String bootstrap, long records, int e2eRecords, Path work) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic("perf", 1, (short) 1), new NewTopic("e2e", 1, (short) 1)))
                     .all()
                     .get();
         }
-        PerfTools.ProducerResult producer = PerfTools.producer(bootstrap, "perf", records, 100, "all", work);
-        System.out.printf("  producer: %.0f rec/s, p99 %.0f ms%n", producer.recordsPerSec(), producer.p99Ms());
-        PerfTools.ConsumerResult consumer = PerfTools.consumer(bootstrap, "perf", records, work);
-        System.out.printf("  consumer: %.0f rec/s%n", consumer.recordsPerSec());
-        PerfTools.LatencyResult e2e = PerfTools.endToEnd(bootstrap, "e2e", 10_000, 100, work);
-        System.out.printf("  end-to-end: avg %.3f ms, p99 %.0f ms%n", e2e.avgMs(), e2e.p99Ms());
+        PerfTools.ProducerResult producer = null;
+        PerfTools.ConsumerResult consumer = null;
+        if (records > 0) {
+            producer = PerfTools.producer(bootstrap, "perf", records, 100, "all", work);
+            System.out.printf("  producer: %.0f rec/s, p99 %.0f ms%n", producer.recordsPerSec(), producer.p99Ms());
+            consumer = PerfTools.consumer(bootstrap, "perf", records, work);
+            System.out.printf("  consumer: %.0f rec/s%n", consumer.recordsPerSec());
+        }
+        PerfTools.LatencyResult e2e = PerfTools.endToEnd(bootstrap, "e2e", e2eRecords, 100, work);
+        System.out.printf(
+                "  end-to-end: avg %.3f ms, p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms%n",
+                e2e.avgMs(), e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
         return new Round(producer, consumer, e2e);
     }
 
@@ -107,24 +119,16 @@ public final class BrokerBench {
         return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
     }
 
-    private static void report(List<Round> kafka, List<Round> vertebra, long records, String heap) {
+    private static void report(List<Round> kafka, List<Round> vertebra, long records, int e2eRecords, String heap) {
         System.out.println();
         System.out.printf(
-                "Broker benchmark: %d records of 100 B, 1 partition, acks=all, heap %s, medians of %d rounds%n",
-                records, heap, kafka.size());
+                "Broker benchmark: %d records (end-to-end: %d) of 100 B, 1 partition, acks=all, heap %s,"
+                        + " medians of %d rounds%n",
+                records, e2eRecords, heap, kafka.size());
         System.out.printf("%-28s %14s %14s %9s %s%n", "metric", "Apache Kafka", "Vertebra", "ratio", "goal");
-        row(
-                "producer records/s",
-                median(kafka, r -> r.producer().recordsPerSec()),
-                median(vertebra, r -> r.producer().recordsPerSec()),
-                true,
-                ">= 1.3x");
-        row(
-                "consumer records/s",
-                median(kafka, r -> r.consumer().recordsPerSec()),
-                median(vertebra, r -> r.consumer().recordsPerSec()),
-                true,
-                ">= 1.3x");
+        if (records > 0) {
+            throughput(kafka, vertebra);
+        }
         row(
                 "end-to-end avg ms",
                 median(kafka, r -> r.e2e().avgMs()),
@@ -137,6 +141,27 @@ public final class BrokerBench {
                 median(vertebra, r -> r.e2e().p99Ms()),
                 false,
                 "<= 0.5x");
+        row(
+                "end-to-end p99.9 ms",
+                median(kafka, r -> r.e2e().p999Ms()),
+                median(vertebra, r -> r.e2e().p999Ms()),
+                false,
+                "");
+    }
+
+    private static void throughput(List<Round> kafka, List<Round> vertebra) {
+        row(
+                "producer records/s",
+                median(kafka, r -> r.producer().recordsPerSec()),
+                median(vertebra, r -> r.producer().recordsPerSec()),
+                true,
+                ">= 1.3x");
+        row(
+                "consumer records/s",
+                median(kafka, r -> r.consumer().recordsPerSec()),
+                median(vertebra, r -> r.consumer().recordsPerSec()),
+                true,
+                ">= 1.3x");
         row(
                 "producer p99 ms",
                 median(kafka, r -> r.producer().p99Ms()),
