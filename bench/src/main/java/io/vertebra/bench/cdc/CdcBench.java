@@ -6,6 +6,7 @@ import io.vertebra.testkit.ProjectLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,6 +48,8 @@ public final class CdcBench {
     /** {@code consumer.override.fetch.max.wait.ms} for both sinks; -1 leaves the consumer default (500 ms). */
     private static int fetchWaitMs = -1;
 
+    private static boolean jfr;
+
     private CdcBench() {}
 
     /** One pipeline's numbers in one round. */
@@ -66,6 +69,7 @@ public final class CdcBench {
         int warmup = option(args, "--warmup", 5);
         int rounds = option(args, "--rounds", 1);
         fetchWaitMs = option(args, "--fetch-wait-ms", -1);
+        jfr = List.of(args).contains("--jfr");
         List<String> systems =
                 List.of(text(args, "--systems", KAFKA_CONNECT + "," + VERTEBRA).split(","));
 
@@ -120,9 +124,15 @@ public final class CdcBench {
                     String tag = system.replace("-", "") + "_r" + round;
                     try (PipelineRuntime runtime = system.equals(KAFKA_CONNECT)
                             ? KafkaConnectPipeline.start(dir.resolve(tag), connectPlugins, "768m", "1g")
-                            : VertebraPipeline.start(dir.resolve(tag), nodePlugins, "1536m")) {
+                            : VertebraPipeline.start(dir.resolve(tag), nodePlugins, "1536m", jfr)) {
                         runs.add(runPipeline(
                                 runtime, system, round, tag, pg, source, rows, rate, txRows, seconds, warmup));
+                    }
+                    Path recording = dir.resolve(tag).resolve("vertebra.jfr");
+                    if (Files.exists(recording)) { // written on the node's exit; the work directory goes below
+                        Path kept = ProjectLayout.root().resolve("bench/target/cdc-" + tag + ".jfr");
+                        Files.copy(recording, kept, StandardCopyOption.REPLACE_EXISTING);
+                        System.out.println("JFR recording of the Vertebra node: " + kept);
                     }
                 }
             }

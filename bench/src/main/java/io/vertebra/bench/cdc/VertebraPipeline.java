@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +30,8 @@ final class VertebraPipeline implements PipelineRuntime {
         return override != null ? Path.of(override) : ProjectLayout.root().resolve("node/target/vertebra.jar");
     }
 
-    static VertebraPipeline start(Path dir, Path pluginPath, String heap) {
+    /** Starts the node; with {@code jfr} it records a JFR profile into {@code dir/vertebra.jfr}, written on close. */
+    static VertebraPipeline start(Path dir, Path pluginPath, String heap, boolean jfr) {
         int restPort = Ports.free();
         Path config = dir.resolve("node.properties");
         try {
@@ -38,10 +40,12 @@ final class VertebraPipeline implements PipelineRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = List.of(
-                ProjectLayout.javaBinary().toString(),
-                "-Xmx" + heap,
-                "-XX:+UseParallelGC",
+        List<String> command =
+                new ArrayList<>(List.of(ProjectLayout.javaBinary().toString(), "-Xmx" + heap, "-XX:+UseParallelGC"));
+        if (jfr) {
+            command.add("-XX:StartFlightRecording=filename=" + dir.resolve("vertebra.jfr") + ",settings=profile");
+        }
+        command.addAll(List.of(
                 "-jar",
                 jar().toString(),
                 "start",
@@ -54,7 +58,7 @@ final class VertebraPipeline implements PipelineRuntime {
                 "--plugin-path",
                 pluginPath.toString(),
                 "--config",
-                config.toString());
+                config.toString()));
         ChildProcess process = ChildProcess.start("vertebra", command, dir, Map.of(), dir.resolve("vertebra.log"));
         ConnectRestClient rest = new ConnectRestClient("http://127.0.0.1:" + restPort);
         try {

@@ -36,7 +36,7 @@ public record Converters(Converter key, Converter value, HeaderConverter header)
         config.putIfAbsent("converter.type", isKey ? "key" : "value");
         c.configure(config, isKey);
         if (c.getClass() == org.apache.kafka.connect.json.JsonConverter.class) {
-            return new JsonStringFastPath(c, config);
+            return new JsonFastPath((org.apache.kafka.connect.json.JsonConverter) c, config, isKey);
         }
         return c;
     }

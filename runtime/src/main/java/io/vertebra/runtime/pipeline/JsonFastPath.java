@@ -12,18 +12,20 @@ import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.Converter;
 
 /**
- * Kafka Connect's {@code JsonConverter}, with a shortcut for the most common record of all: a plain string value
- * (a log line, a CSV row) with or without the schema envelope. Such a record is written and read directly as bytes,
- * {@code {"schema":{"type":"string","optional":false},"payload":"..."}}, byte for byte what JsonConverter writes
- * (checked by {@code JsonStringFastPathTest}), without building a JSON tree or looking its schema up in a cache.
- * Everything else goes to the wrapped JsonConverter unchanged.
+ * Kafka Connect's {@code JsonConverter}, with two shortcuts that give byte for byte what JsonConverter gives (checked
+ * by {@code JsonFastPathTest}). The most common record of all, a plain string value (a log line, a CSV row) with or
+ * without the schema envelope, is written and read directly as bytes,
+ * {@code {"schema":{"type":"string","optional":false},"payload":"..."}}, without building a JSON tree or looking its
+ * schema up in a cache. Other enveloped records skip writing and parsing a schema seen before
+ * ({@link JsonEnvelopeCache}). Everything else goes to the wrapped JsonConverter unchanged.
  *
  * <p>Owned by one task thread, like the converter it wraps.
  */
-final class JsonStringFastPath implements Converter {
+final class JsonFastPath implements Converter {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] REQUIRED =
             "{\"schema\":{\"type\":\"string\",\"optional\":false},\"payload\":".getBytes(StandardCharsets.UTF_8);
@@ -32,15 +34,18 @@ final class JsonStringFastPath implements Converter {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private final Converter json;
+    private final JsonConverter json;
     private final boolean envelope;
+    private final JsonEnvelopeCache envelopes;
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
 
-    JsonStringFastPath(Converter json, Map<String, ?> config) {
+    /** Serves {@code json}, already configured with {@code config} for keys ({@code isKey}) or values. */
+    JsonFastPath(JsonConverter json, Map<String, ?> config, boolean isKey) {
         this.json = json;
         Object schemas = config.get("schemas.enable");
         this.envelope =
                 schemas == null || Boolean.parseBoolean(schemas.toString().trim());
+        this.envelopes = JsonEnvelopeCache.forConverter(json, config, isKey);
     }
 
     static boolean plainString(Schema schema) {
@@ -60,18 +65,22 @@ final class JsonStringFastPath implements Converter {
 
     @Override
     public byte[] fromConnectData(String topic, Schema schema, Object value) {
-        if (value instanceof String text && plainString(schema)) {
-            return write(schema.isOptional(), text);
-        }
-        return json.fromConnectData(topic, schema, value);
+        byte[] fast = write(topic, schema, value);
+        return fast != null ? fast : json.fromConnectData(topic, schema, value);
     }
 
     @Override
     public byte[] fromConnectData(String topic, Headers headers, Schema schema, Object value) {
+        byte[] fast = write(topic, schema, value);
+        return fast != null ? fast : json.fromConnectData(topic, headers, schema, value);
+    }
+
+    /** The bytes by a shortcut, or null when JsonConverter writes them. */
+    private byte[] write(String topic, Schema schema, Object value) {
         if (value instanceof String text && plainString(schema)) {
             return write(schema.isOptional(), text);
         }
-        return json.fromConnectData(topic, headers, schema, value);
+        return envelopes != null && schema != null ? envelopes.write(topic, schema, value) : null;
     }
 
     private byte[] write(boolean optional, String text) {
@@ -126,8 +135,19 @@ final class JsonStringFastPath implements Converter {
         return fast != null ? fast : json.toConnectData(topic, headers, value);
     }
 
-    /** The value when it is an enveloped plain string, else null (the full converter decides). */
+    /** The record by a shortcut, or null when JsonConverter reads it. */
     private SchemaAndValue read(byte[] value) {
+        SchemaAndValue text = readString(value);
+        return text != null || envelopes == null ? text : envelopes.read(value);
+    }
+
+    /** How many records the envelope cache wrote and read (for tests). */
+    long[] envelopeShortcuts() {
+        return envelopes == null ? new long[2] : new long[] {envelopes.shortcutWrites(), envelopes.shortcutReads()};
+    }
+
+    /** The value when it is an enveloped plain string, else null (the full converter decides). */
+    private SchemaAndValue readString(byte[] value) {
         if (!envelope || value == null || value.length < REQUIRED.length + 3 || value[value.length - 1] != '}') {
             return null;
         }
@@ -193,6 +213,9 @@ final class JsonStringFastPath implements Converter {
 
     @Override
     public void close() {
+        if (envelopes != null) {
+            envelopes.close();
+        }
         try {
             json.close();
         } catch (Exception ignored) {
