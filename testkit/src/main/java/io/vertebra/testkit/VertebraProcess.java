@@ -31,6 +31,18 @@ public final class VertebraProcess implements AutoCloseable {
     /** Starts {@code vertebra start} on {@code dataDir} with the given ports, heap, JVM options and extra flags. */
     public static VertebraProcess start(
             Path dataDir, int kafkaPort, int restPort, String heap, List<String> jvmOptions, List<String> extraArgs) {
+        return start(dataDir, kafkaPort, restPort, heap, jvmOptions, extraArgs, Map.of());
+    }
+
+    /** As above, with extra environment variables for the node's JVM. */
+    public static VertebraProcess start(
+            Path dataDir,
+            int kafkaPort,
+            int restPort,
+            String heap,
+            List<String> jvmOptions,
+            List<String> extraArgs,
+            Map<String, String> env) {
         List<String> command = new ArrayList<>();
         command.add(ProjectLayout.javaBinary().toString());
         command.add("-Xmx" + heap);
@@ -51,7 +63,7 @@ public final class VertebraProcess implements AutoCloseable {
                 "node-" + kafkaPort,
                 command,
                 null,
-                Map.of(),
+                env,
                 dataDir.resolveSibling(dataDir.getFileName() + "-node-" + System.nanoTime() + ".log"));
         return new VertebraProcess(dataDir, kafkaPort, restPort, process);
     }

@@ -2,11 +2,10 @@ package io.vertebra.node.cdc;
 
 import io.vertebra.testkit.ChildProcess;
 import io.vertebra.testkit.Ports;
-import io.vertebra.testkit.ProjectLayout;
+import io.vertebra.testkit.VertebraProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -16,9 +15,8 @@ import org.awaitility.Awaitility;
  * start ...}, in a child JVM. {@link #kill()} is SIGKILL; {@link #restart()} starts a new JVM on the same data
  * directory and ports, the crash-recovery case.
  *
- * <p>The jar is {@code node/target/vertebra.jar} (built by the node module), or the system property
- * {@code vertebra.node.jar}. Tests that need it are skipped with a message when it has not been built. One test
- * thread drives it.
+ * <p>The jar is {@code node/target/vertebra.jar}, packaged by this module before its ITs run. One test thread drives
+ * it.
  */
 public final class VertebraNode implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -30,7 +28,6 @@ public final class VertebraNode implements AutoCloseable {
     private final Map<String, String> env;
     private final Rest rest;
     private ChildProcess process;
-    private int generation;
 
     private VertebraNode(Path dataDir, String pluginPath, Map<String, String> env) {
         this.dataDir = dataDir;
@@ -41,17 +38,10 @@ public final class VertebraNode implements AutoCloseable {
         this.rest = new Rest("http://127.0.0.1:" + restPort);
     }
 
-    public static Path jar() {
-        String override = System.getProperty("vertebra.node.jar");
-        return override != null && !override.isBlank()
-                ? Path.of(override)
-                : ProjectLayout.root().resolve("node/target/vertebra.jar");
-    }
-
     /** Fails the calling test when the node has not been built (these ITs run after the node module's package). */
-    public static void requireBuilt() {
-        if (!Files.isRegularFile(jar())) {
-            throw new IllegalStateException("no Vertebra node at " + jar()
+    private static void requireBuilt() {
+        if (!Files.isRegularFile(VertebraProcess.jar())) {
+            throw new IllegalStateException("no Vertebra node at " + VertebraProcess.jar()
                     + ": the node ITs run after it is packaged (./mvnw -pl node -am verify)");
         }
     }
@@ -69,29 +59,15 @@ public final class VertebraNode implements AutoCloseable {
     }
 
     private void launch() {
-        generation++;
-        List<String> command = new ArrayList<>(List.of(
-                ProjectLayout.javaBinary().toString(),
-                "-Xmx512m",
-                "-XX:+UseParallelGC",
-                "-Djava.net.preferIPv4Stack=true",
-                "-jar",
-                jar().toString(),
-                "start",
-                "--data-dir",
-                dataDir.toString(),
-                "--kafka-port",
-                Integer.toString(kafkaPort),
-                "--rest-port",
-                Integer.toString(restPort),
-                "--plugin-path",
-                pluginPath));
-        process = ChildProcess.start(
-                "vertebra-" + kafkaPort + "-" + generation,
-                command,
-                null,
-                env,
-                dataDir.resolveSibling(dataDir.getFileName() + "-node-" + generation + ".log"));
+        process = VertebraProcess.start(
+                        dataDir,
+                        kafkaPort,
+                        restPort,
+                        "512m",
+                        List.of("-Djava.net.preferIPv4Stack=true"),
+                        List.of("--plugin-path", pluginPath),
+                        env)
+                .process();
         process.awaitLineContaining("vertebra ready", READY_TIMEOUT);
         Awaitility.await("the Connect worker of node " + restPort + " answers")
                 .atMost(READY_TIMEOUT)
