@@ -25,6 +25,9 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
  * first offset at or after a timestamp. Answered by the partition leader only.
  */
 public final class ListOffsetsHandler implements ApiHandler {
+    /** The first ListOffsets version whose partition answers carry the leader epoch. */
+    private static final short LEADER_EPOCH_VERSION = 4;
+
     private final Partitions partitions;
 
     public ListOffsetsHandler(Partitions partitions) {
@@ -49,6 +52,9 @@ public final class ListOffsetsHandler implements ApiHandler {
                     Partition partition = partitions.getOrThrow(new TopicPartition(topic.name(), p.partitionIndex()));
                     partition.requireLeader(p.currentLeaderEpoch());
                     lookup(partition.log(), p.timestamp(), r);
+                    if (context.apiVersion() < LEADER_EPOCH_VERSION) {
+                        r.setLeaderEpoch(-1); // v1-v3 cannot carry it
+                    }
                 } catch (ApiException e) {
                     r.setErrorCode(Errors.forException(e).code());
                 }
