@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertebra.node.cdc.VertebraNode;
 import io.vertebra.testkit.PrivatePostgres;
 import io.vertebra.testkit.ProjectLayout;
