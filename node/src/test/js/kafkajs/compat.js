@@ -18,7 +18,8 @@
 //             default partitioner); prints {"ev":"ack","i":..,"partition":..,"offset":..} per acknowledged record
 //   consume   topic= group= member= stopFile=path
 //             a group member from the earliest offset, committing after every batch; prints
-//             {"ev":"assigned"} on every join and {"ev":"msg"} per record; on stopFile leaves the group
+//             {"ev":"assigned"} on every join, {"ev":"msg"} per record and {"ev":"crash"} when KafkaJS gives
+//             up on an error (it restarts the consumer when "restart" is true); on stopFile leaves the group
 // Every run ends with {"ev":"apis","versions":{"<api>":[versions used]}} (from KafkaJS's debug log) and
 // {"ev":"done"}, or {"ev":"error"} and exit code 1.
 const fs = require('fs')
@@ -213,7 +214,10 @@ const commands = {
       rebalanceTimeout: 20000,
       heartbeatInterval: 300,
       maxWaitTimeInMs: 200,
-      retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 30 },
+      // KafkaJS keeps talking to the coordinator it found until the retries run out (a connection refused by a
+      // dead coordinator included); then the consumer "crashes" and restarts itself, finding the new
+      // coordinator (tulios/kafkajs#939). Few retries make that restart come soon.
+      retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 5 },
     })
     consumer.on(consumer.events.GROUP_JOIN, e => {
       const partitions = (e.payload.memberAssignment[args.topic] || []).slice().sort((a, b) => a - b)
