@@ -21,7 +21,7 @@
 //             {"ev":"assigned"} on every join, {"ev":"msg"} per record and {"ev":"crash"} when KafkaJS gives
 //             up on an error (it restarts the consumer when "restart" is true); on stopFile leaves the group
 // Every run ends with {"ev":"apis","versions":{"<api>":[versions used]}} (from KafkaJS's debug log) and
-// {"ev":"done"}, or {"ev":"error"} and exit code 1.
+// {"ev":"done"}, or {"ev":"error"} and exit code 1. KAFKAJS_VERBOSE=1 prints all of KafkaJS's log on stderr.
 const fs = require('fs')
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1'
 const { Kafka, logLevel } = require('kafkajs')
@@ -45,7 +45,6 @@ const logCreator = () => ({ namespace, level, log }) => {
   if (m) {
     const name = `${m[1]}(${m[2]})`
     ;(apis[name] = apis[name] || new Set()).add(Number(m[3]))
-    return
   }
   if (level <= logLevel.WARN || process.env.KAFKAJS_VERBOSE) {
     const { message, ...extra } = log

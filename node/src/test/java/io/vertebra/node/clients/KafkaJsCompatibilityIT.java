@@ -55,8 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * KafkaJS 2.2.4 (the pure-JavaScript client, pinned in {@code node/src/test/js/kafkajs/package-lock.json}) against a
- * single node and against a three-node cluster whose partition leader is SIGKILLed while KafkaJS produces and
- * consumes. The KafkaJS side is {@code compat.js}, one command per run, printing JSON lines; this test checks what
+ * single node and against a three-node cluster (RF=3, min.insync.replicas=2) whose partition leader, and after it
+ * rejoined the group coordinator, is SIGKILLed while KafkaJS produces and consumes. The KafkaJS side is {@code compat.js}, one command per run, printing JSON lines; this test checks what
  * those lines report against what kafka-clients reads back, record by record. Needs Node.js and npm on the PATH
  * (the test fails, naming them, when they are missing); it installs KafkaJS into {@code node/target/kafkajs} with
  * {@code npm ci}.
@@ -135,6 +135,13 @@ class KafkaJsCompatibilityIT {
     void logDir(TestInfo test) throws IOException {
         logs = INSTALL.resolve("logs")
                 .resolve(test.getTestMethod().orElseThrow().getName());
+        if (Files.isDirectory(logs)) {
+            try (var old = Files.list(logs)) {
+                for (Path f : old.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
         Files.createDirectories(logs);
     }
 
@@ -358,7 +365,7 @@ class KafkaJsCompatibilityIT {
     // ---------------------------------------------------------------- cluster
 
     @Test
-    void threeNodeClusterLeaderKilled() throws Exception {
+    void threeNodeClusterLeaderThenCoordinatorKilled() throws Exception {
         VertebraCluster cluster = VertebraCluster.start(dir, 3, Map.of());
         toClose.add(cluster);
         String bootstrap = cluster.bootstrap();
