@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -40,6 +42,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -492,6 +495,25 @@ class KcatCompatibilityIT {
                 Kcat b = Kcat.start("group-b", bootstrap, args)) {
             List<Set<Integer>> shares = awaitAssignments(List.of(a, b), partitions);
             System.out.println("group of two: " + shares);
+            // the node's view of the group (DescribeGroups) is the one the two librdkafka members agreed on
+            Awaitility.await("the node describes the group of two as kcat sees it")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> {
+                        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group))
+                                .all()
+                                .get()
+                                .get(group);
+                        assertEquals(GroupState.STABLE, d.groupState());
+                        Set<Set<Integer>> described = new HashSet<>();
+                        for (MemberDescription m : d.members()) {
+                            described.add(m.assignment().topicPartitions().stream()
+                                    .map(TopicPartition::partition)
+                                    .collect(Collectors.toCollection(TreeSet::new)));
+                        }
+                        assertEquals(new HashSet<>(shares), described, "members' assignments");
+                    });
 
             int count = 400;
             StringBuilder input = new StringBuilder();
