@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.log.RawKafkaSocket;
 import io.vertebra.log.TestBroker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -84,6 +85,27 @@ class ProtocolVersionsTest {
             assertEquals(api.oldestVersion(), a.minVersion(), api + " min");
             assertEquals(api.latestVersion(), a.maxVersion(), api + " max");
         }
+    }
+
+    /** docs/compatibility.md lists exactly what the node advertises. */
+    @Test
+    void theCompatibilityTableIsWhatIsAdvertised() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "compatibility.md"));
+        String table = doc.substring(doc.indexOf("<!-- api-versions"), doc.indexOf("<!-- /api-versions -->"));
+        TreeSet<String> documented = new TreeSet<>();
+        for (String line : table.split("\n")) {
+            String[] cells = line.split("\\|");
+            if (cells.length == 5 && cells[2].trim().matches("\\d+")) {
+                documented.add(
+                        cells[1].trim() + " " + cells[2].trim() + " " + cells[3].trim() + ".." + cells[4].trim());
+            }
+        }
+        TreeSet<String> advertised = new TreeSet<>();
+        for (ApiVersionsResponseData.ApiVersion a : advertised().apiKeys()) {
+            ApiKeys api = ApiKeys.forId(a.apiKey());
+            advertised.add(api.name + " " + api.id + " " + a.minVersion() + ".." + a.maxVersion());
+        }
+        assertEquals(advertised, documented, "docs/compatibility.md vs ApiVersions");
     }
 
     @TestFactory
