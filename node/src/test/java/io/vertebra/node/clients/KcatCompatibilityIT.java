@@ -69,11 +69,17 @@ class KcatCompatibilityIT {
             Pattern.compile("Message delivered to partition (\\d+) \\(offset (-?\\d+)\\) on broker (-?\\d+)");
     private static final Pattern REBALANCE = Pattern.compile("rebalanced .*: (assigned|revoked): (.*)$");
     private static final Pattern PARTITION = Pattern.compile("\\[(\\d+)\\]");
-    /** What the node logs when it failed a request rather than answering it with an error code. */
+    /**
+     * What the node logs when it failed a request rather than answering it, or closed a connection over a request
+     * it would not serve (a version it does not advertise, a body that does not parse).
+     */
     private static final List<String> PROTOCOL_FAILURES = List.of(
+            "BUG:",
             "error serving",
-            "cannot write a response",
+            "cannot write a",
             "unparseable",
+            "malformed request",
+            "this broker serves v",
             "after an unexpected error",
             "UnsupportedVersionException");
 
