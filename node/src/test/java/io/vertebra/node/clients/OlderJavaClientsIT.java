@@ -22,9 +22,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -39,11 +44,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Older Java clients (kafka-clients 2.1 ... 3.9, each in its own JVM with only its own jars, see
- * {@link OldClientDriver}) against one Vertebra node and against a three-node cluster whose partition leader is
- * SIGKILLed while an old idempotent acks=all producer writes. The jars are copied by the node module's build
- * ({@code pre-integration-test}, into {@code node/target/old-clients/<version>/}); if they are missing the test
- * fails. The single node and the cluster are each shared by all versions; the killed node is restarted and the ISR
- * awaited back to 3 before the next version.
+ * {@link OldClientDriver}) against one Vertebra node, against a three-node cluster (RF=3, min.insync.replicas=2),
+ * and through a SIGKILL of a partition leader while an old idempotent acks=all producer writes. The jars are copied
+ * by the node module's build ({@code pre-integration-test}, into {@code node/target/old-clients/<version>/}); if
+ * they are missing the test fails. The single node and the cluster are each shared by all versions (the cluster
+ * boots while the single-node tests run); the killed node is restarted and the ISR awaited back to 3 before the
+ * next version. Client and node logs, and the API versions each client chose, are kept in
+ * {@code node/target/old-clients-logs/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,8 +65,12 @@ class OlderJavaClientsIT {
     static Path dir;
 
     Path driverClasses;
+    Path tmp;
     Path logs;
     VertebraProcess single;
+    Map<String, ChildProcess> singleDrivers;
+    Map<String, ChildProcess> clusterDrivers;
+    CompletableFuture<VertebraCluster> clusterStarting;
     VertebraCluster cluster;
     Admin clusterAdmin;
     final Map<String, String> apiVersions = new LinkedHashMap<>();
@@ -78,6 +89,7 @@ class OlderJavaClientsIT {
                         .getPath())
                 .resolve("io/vertebra/node/clients");
         driverClasses = dir.resolve("driver");
+        tmp = Files.createDirectories(dir.resolve("tmp"));
         Path target = Files.createDirectories(driverClasses.resolve("io/vertebra/node/clients"));
         try (Stream<Path> files = Files.list(compiled)) {
             for (Path f : files.filter(f -> f.getFileName().toString().startsWith("OldClientDriver"))
@@ -85,7 +97,22 @@ class OlderJavaClientsIT {
                 Files.copy(f, target.resolve(f.getFileName()));
             }
         }
-        logs = Files.createDirectories(ProjectLayout.root().resolve("node/target/old-clients-logs"));
+        logs = ProjectLayout.root().resolve("node/target/old-clients-logs");
+        if (Files.isDirectory(logs)) {
+            try (Stream<Path> old = Files.list(logs)) {
+                for (Path f : old.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Files.createDirectories(logs);
+    }
+
+    @BeforeAll
+    void startClusterInTheBackground() {
+        // the three nodes boot while the single-node tests run (their start is the longest part of this test)
+        clusterStarting = CompletableFuture.supplyAsync(() -> VertebraCluster.start(
+                dir.resolve("cluster"), 3, 3, "384m", Map.of("group.initial.rebalance.delay.ms", "0")));
     }
 
     @AfterAll
@@ -93,11 +120,11 @@ class OlderJavaClientsIT {
         if (clusterAdmin != null) {
             clusterAdmin.close(Duration.ofSeconds(5));
         }
-        if (single != null) {
-            single.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        closeSingleNode();
+        try {
+            clusterStarting.get(3, TimeUnit.MINUTES).close();
+        } catch (Exception e) {
+            // it failed to start: the cluster test reported that
         }
         // keep the node logs next to the drivers' logs for diagnosis
         for (Path f : nodeLogs()) {
@@ -106,7 +133,7 @@ class OlderJavaClientsIT {
                     logs.resolve(dir.relativize(f).toString().replace('/', '-')),
                     StandardCopyOption.REPLACE_EXISTING);
         }
-        StringBuilder summary = new StringBuilder();
+        StringBuilder summary = new StringBuilder("client scenario: API(key) version used (broker range)\n");
         apiVersions.forEach((k, v) -> summary.append(k).append(": ").append(v).append('\n'));
         Files.writeString(logs.resolve("api-versions.txt"), summary.toString());
         System.out.println("API versions recorded by the older clients:\n" + summary);
@@ -114,11 +141,15 @@ class OlderJavaClientsIT {
 
     // --- the single node -------------------------------------------------------------------------------------
 
+    /**
+     * The five versions' drivers run at once (each in its own JVM, on its own topics and groups), which keeps the
+     * runtime down on a small machine; each test then awaits and checks its own version's results.
+     */
     @Order(1)
     @ParameterizedTest(name = "kafka-clients {0} against one node")
     @MethodSource("versions")
     void singleNode(String version) throws Exception {
-        if (single == null) {
+        if (singleDrivers == null) {
             Path config = Files.createDirectories(dir.resolve("single")).resolve("node.yaml");
             Files.writeString(config, "worker.enabled: false\ngroup.initial.rebalance.delay.ms: 0\n");
             single = VertebraProcess.start(
@@ -129,37 +160,44 @@ class OlderJavaClientsIT {
                     List.of(),
                     List.of("--config", config.toString()));
             single.awaitReady();
+            singleDrivers = startOps("single", single.bootstrap(), (short) 1);
         }
-        Set<String> troubleBefore = protocolTrouble();
-        Map<String, String> r = runOps(version, "single", single.bootstrap(), (short) 1);
-        assertOps(version, r, (short) 1);
-        assertNoNewProtocolTrouble(troubleBefore);
+        assertOps(version, awaitResults(version, "single", singleDrivers.get(version)), (short) 1);
+        assertNoProtocolTrouble();
     }
 
     // --- the three-node cluster --------------------------------------------------------------------------------
 
     @Order(2)
-    @ParameterizedTest(name = "kafka-clients {0} against three nodes, leader SIGKILLed")
+    @ParameterizedTest(name = "kafka-clients {0} against three nodes, RF=3")
+    @MethodSource("versions")
+    void cluster(String version) throws Exception {
+        if (clusterDrivers == null) {
+            closeSingleNode();
+            cluster = clusterStarting.get(3, TimeUnit.MINUTES);
+            clusterAdmin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrap()));
+            awaitThreeLiveBrokers();
+            clusterDrivers = startOps("cluster", cluster.bootstrap(), (short) 3);
+        }
+        // the same operations as on one node, with every topic on all three nodes (min.insync.replicas=2)
+        assertOps(version, awaitResults(version, "cluster", clusterDrivers.get(version)), (short) 3);
+        assertNoProtocolTrouble();
+    }
+
+    @Order(3)
+    @ParameterizedTest(name = "kafka-clients {0}: idempotent producer through a leader SIGKILL")
     @MethodSource("versions")
     void clusterLeaderKill(String version) throws Exception {
-        if (cluster == null) {
-            if (single != null) {
-                single.close();
-                single = null;
-            }
-            cluster = VertebraCluster.start(
-                    dir.resolve("cluster"), 3, 3, "384m", Map.of("group.initial.rebalance.delay.ms", "0"));
-            clusterAdmin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrap()));
-        }
-        Set<String> troubleBefore = protocolTrouble();
+        assertTrue(cluster != null, "the cluster tests ran first");
+        // the node killed for the previous version is back and unfenced (RF=3 topics can be created)
+        awaitThreeLiveBrokers();
         String topic = "failover-" + prefix(version);
         Path stopFile = dir.resolve("stop-" + prefix(version));
         ChildProcess driver =
                 driver(version, "cluster-failover", "failover", cluster.bootstrap(), topic, stopFile.toString());
-        int killed;
         try {
             int before = awaitAcked(driver, 1000);
-            killed = leader(topic).id();
+            int killed = leader(topic).id();
             cluster.node(killed).process().kill();
             int atKill = lastAcked(driver);
             awaitAcked(driver, atKill + 1000);
@@ -169,7 +207,7 @@ class OlderJavaClientsIT {
                     .until(() -> leader(topic).id() != killed);
             Files.writeString(stopFile, "stop");
             System.out.printf(
-                    "%s: %d acknowledged before the leader (node %d) was killed, %d at the kill%n",
+                    "%s: %d acknowledged before the leader (node %d) was killed, %d when it had exited%n",
                     version, before, killed, atKill);
             // the killed node comes back while the driver reads everything back
             cluster.restart(killed);
@@ -190,12 +228,28 @@ class OlderJavaClientsIT {
         assertEquals(r.get("failover.end"), r.get("failover.read"), "read up to the end");
         assertEquals(Integer.toString(acked), r.get("failover.read"), "exactly the acknowledged records");
 
+        // the broker kept the old producer's idempotence state: a producer id whose last sequence is that of the
+        // last record it wrote (sequences count per producer id and epoch from 0)
+        TopicPartition tp = new TopicPartition(topic, 0);
+        List<ProducerState> producers = clusterAdmin
+                .describeProducers(List.of(tp))
+                .partitionResult(tp)
+                .get()
+                .activeProducers();
+        System.out.println(version + " producer state on the leader: " + producers);
+        assertTrue(
+                !producers.isEmpty() && producers.stream().allMatch(ps -> ps.producerId() >= 0), producers.toString());
+        assertEquals(
+                acked - 1,
+                producers.stream().mapToInt(ProducerState::lastSequence).max().orElse(-1),
+                "last sequence of the idempotent producer: " + producers);
+
         Awaitility.await("ISR of " + topic + " back to 3")
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
                 .until(() -> partition(topic).isr().size() == 3);
-        assertNoNewProtocolTrouble(troubleBefore);
+        assertNoProtocolTrouble();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------
@@ -204,15 +258,40 @@ class OlderJavaClientsIT {
         return "v" + version.replace(".", "");
     }
 
-    Map<String, String> runOps(String version, String scenario, String bootstrap, short rf) {
-        ChildProcess driver =
-                driver(version, scenario, "ops", bootstrap, prefix(version) + "-" + scenario, Short.toString(rf));
+    /** Starts the operations driver of every version at once against {@code bootstrap}. */
+    Map<String, ChildProcess> startOps(String scenario, String bootstrap, short rf) {
+        Map<String, ChildProcess> drivers = new LinkedHashMap<>();
+        for (String version : VERSIONS) {
+            drivers.put(
+                    version,
+                    driver(version, scenario, "ops", bootstrap, prefix(version) + "-" + scenario, Short.toString(rf)));
+        }
+        return drivers;
+    }
+
+    Map<String, String> awaitResults(String version, String scenario, ChildProcess driver) {
         try {
             assertEquals(0, driver.awaitExit(Duration.ofSeconds(150)), driver.output());
         } finally {
             driver.close();
         }
         return results(version, scenario, driver);
+    }
+
+    void closeSingleNode() {
+        if (single != null) {
+            single.close();
+            single = null;
+        }
+    }
+
+    /** Fenced brokers are left out of metadata; RF=3 topics need all three. */
+    void awaitThreeLiveBrokers() {
+        Awaitility.await("three live brokers")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> clusterAdmin.describeCluster().nodes().get().size() == 3);
     }
 
     static void assertOps(String version, Map<String, String> r, short rf) {
@@ -283,8 +362,11 @@ class OlderJavaClientsIT {
                         "-Xmx128m",
                         "-XX:+UseSerialGC",
                         "-XX:TieredStopAtLevel=1",
-                        "-Djava.io.tmpdir=" + dir,
+                        // the codecs' native libraries are unpacked here, away from the node logs the test reads
+                        "-Djava.io.tmpdir=" + tmp,
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                         // the API versions each broker offered and the client chose ("Recorded API versions")
                         "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient=debug"),
                 OldClientDriver.class.getName(),
@@ -299,12 +381,25 @@ class OlderJavaClientsIT {
             if (line.startsWith("RESULT ")) {
                 int eq = line.indexOf('=');
                 results.put(line.substring("RESULT ".length(), eq), line.substring(eq + 1));
-            } else if (line.contains("Recorded API versions") && !apiVersions.containsKey(version + " " + scenario)) {
-                apiVersions.put(version + " " + scenario, line.substring(line.indexOf("Recorded API versions")));
+            } else if ((line.contains("Recorded API versions") || line.contains("API versions: ("))
+                    && !apiVersions.containsKey(version + " " + scenario)) {
+                apiVersions.put(version + " " + scenario, usedApiVersions(line));
             }
         }
         System.out.println(version + " " + scenario + ": " + results);
         return results;
+    }
+
+    /** "Produce(0): 3 to 13 [usable: 7], ..." as "Produce(0) v7 (3-13), ...": the versions the client uses. */
+    static String usedApiVersions(String line) {
+        Matcher m = Pattern.compile("(\\w+)\\((\\d+)\\): (\\d+)(?: to (\\d+))? \\[usable: (\\d+)\\]")
+                .matcher(line);
+        List<String> used = new ArrayList<>();
+        while (m.find()) {
+            used.add(m.group(1) + "(" + m.group(2) + ") v" + m.group(5) + " (" + m.group(3)
+                    + (m.group(4) == null ? "" : "-" + m.group(4)) + ")");
+        }
+        return String.join(", ", used);
     }
 
     static int lastAcked(ChildProcess driver) {
@@ -345,11 +440,18 @@ class OlderJavaClientsIT {
     }
 
     static List<Path> nodeLogs() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".log")
-                            && f.getFileName().toString().contains("-node-"))
-                    .toList();
+        List<Path> logs = new ArrayList<>();
+        for (String nodes : List.of("single", "cluster")) {
+            if (!Files.isDirectory(dir.resolve(nodes))) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir.resolve(nodes))) {
+                files.filter(f -> f.getFileName().toString().endsWith(".log")
+                                && f.getFileName().toString().contains("-node-"))
+                        .forEach(logs::add);
+            }
         }
+        return logs;
     }
 
     /** Lines of every node log (the killed nodes' too) that mean a protocol problem. */
@@ -365,9 +467,8 @@ class OlderJavaClientsIT {
         return lines;
     }
 
-    static void assertNoNewProtocolTrouble(Set<String> before) throws IOException {
-        Set<String> now = protocolTrouble();
-        now.removeAll(before);
-        assertTrue(now.isEmpty(), "the node logged protocol trouble:\n" + String.join("\n", now));
+    static void assertNoProtocolTrouble() throws IOException {
+        Set<String> lines = protocolTrouble();
+        assertTrue(lines.isEmpty(), "the nodes logged protocol trouble:\n" + String.join("\n", lines));
     }
 }
