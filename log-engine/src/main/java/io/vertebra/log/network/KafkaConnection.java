@@ -23,9 +23,11 @@ import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.security.sasl.SaslException;
+import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.network.ByteBufferSend;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -52,6 +54,7 @@ import org.slf4j.LoggerFactory;
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
     private static final int MAX_IN_FLIGHT = 128;
+    private static final ClientMistakes mistakes = new ClientMistakes(log, System::nanoTime);
 
     private final RequestDispatcher dispatcher;
     private final ApiVersionsHandler apiVersions;
@@ -73,6 +76,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         final RequestHeader header;
         final boolean noResponse;
         final long receivedNs;
+        /** The request answered, for an error answer when its response cannot be written; null for raw slots. */
+        AbstractRequest request;
+
         boolean done;
         Send send;
 
@@ -132,8 +138,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             }
             RequestDispatcher.Parsed parsed = RequestDispatcher.parse(buffer);
             if (parsed.problem() != null) {
-                log.debug("closing {}: {}", connectionId, parsed.problem());
-                ctx.close();
+                closeOnMistake(parsed);
                 return;
             }
             RequestHeader header = parsed.header();
@@ -146,6 +151,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             }
             boolean noResponse = header.apiKey() == ApiKeys.PRODUCE && ((ProduceRequest) parsed.request()).acks() == 0;
             Slot slot = new Slot(header, noResponse, receivedNs);
+            slot.request = parsed.request();
             inFlight.add(slot);
             RequestContext context = new RequestContext(header, connectionId, remote.getAddress(), principal());
             CompletableFuture<AbstractResponse> response = dispatcher.dispatch(context, parsed.request());
@@ -164,6 +170,36 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             readPaused = true;
             ctx.channel().config().setAutoRead(false);
         }
+    }
+
+    /**
+     * A request that cannot be served: a version outside what ApiVersions advertises, or a body that does not
+     * parse at its version. As Kafka does, the connection is closed (there is no answer a client of an unknown
+     * version is sure to read); the node log gets a rate-limited warning naming the client and the API.
+     */
+    private void closeOnMistake(RequestDispatcher.Parsed parsed) {
+        RequestHeader header = parsed.header();
+        if (header == null) {
+            mistakes.warn("header " + remote.getAddress(), "closing {}: {}", connectionId, parsed.problem());
+        } else if (!header.apiKey().isVersionSupported(header.apiVersion())) {
+            mistakes.warn(
+                    "version " + header.clientId() + " " + header.apiKey(),
+                    "closing {}: client '{}' sent {} v{}; this broker serves v{} to v{} of it",
+                    connectionId,
+                    header.clientId(),
+                    header.apiKey(),
+                    header.apiVersion(),
+                    header.apiKey().oldestVersion(),
+                    header.apiKey().latestVersion());
+        } else {
+            mistakes.warn(
+                    "body " + header.clientId() + " " + header.apiKey(),
+                    "closing {}: client '{}' sent a malformed request: {}",
+                    connectionId,
+                    header.clientId(),
+                    parsed.problem());
+        }
+        ctx.close();
     }
 
     private void answerBeforeAuthentication(RequestHeader header, long receivedNs, SaslAuthentication.Reply reply) {
@@ -231,10 +267,36 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private void complete(Slot slot, AbstractResponse response) {
         if (slot.send == null && response != null && slot.header != null) {
-            slot.send = RequestDispatcher.toSend(slot.header, response);
+            slot.send = toSend(slot, response);
             observer.onResponse(slot.header, slot.receivedNs, response);
         }
         complete(slot, slot.send);
+    }
+
+    /**
+     * The response as bytes at the request's version. A response that version cannot carry is a broker bug:
+     * logged (rate-limited) and answered with UNKNOWN_SERVER_ERROR at that version instead of a closed
+     * connection, which clients would take for a network failure and retry forever.
+     */
+    private Send toSend(Slot slot, AbstractResponse response) {
+        try {
+            return RequestDispatcher.toSend(slot.header, response);
+        } catch (RuntimeException e) {
+            if (slot.request == null) {
+                throw e;
+            }
+            mistakes.error(
+                    "serialize " + slot.header.apiKey() + " " + slot.header.apiVersion(),
+                    "BUG: cannot write a {} v{} response for client '{}': {}; answering UNKNOWN_SERVER_ERROR",
+                    slot.header.apiKey(),
+                    slot.header.apiVersion(),
+                    slot.header.clientId(),
+                    e.toString());
+            return RequestDispatcher.toSend(
+                    slot.header,
+                    slot.request.getErrorResponse(
+                            new UnknownServerException("the broker could not write its answer at this version")));
+        }
     }
 
     private void complete(Slot slot, Send send) {

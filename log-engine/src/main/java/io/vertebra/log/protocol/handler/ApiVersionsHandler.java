@@ -18,6 +18,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.ResponseHeader;
 
@@ -42,6 +43,12 @@ public final class ApiVersionsHandler implements ApiHandler {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, AbstractRequest request) {
+        ApiVersionsRequest apiVersionsRequest = (ApiVersionsRequest) request;
+        if (!apiVersionsRequest.isValid()) {
+            // v3+: a client software name or version outside [a-zA-Z0-9](?:[a-zA-Z0-9\\-.]*[a-zA-Z0-9])?, as Kafka
+            return CompletableFuture.completedFuture(apiVersionsRequest.getErrorResponse(
+                    0, Errors.INVALID_REQUEST.exception("invalid client software name or version")));
+        }
         return CompletableFuture.completedFuture(new ApiVersionsResponse(data(Errors.NONE)));
     }
 
