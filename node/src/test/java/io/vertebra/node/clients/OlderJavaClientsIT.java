@@ -59,7 +59,8 @@ class OlderJavaClientsIT {
 
     /** Node log lines that mean an older client hit something this broker does not speak. */
     static final Pattern PROTOCOL_TROUBLE =
-            Pattern.compile("(?i)unsupportedversion|unparseable|error serving|serializ|does not support|unknown api");
+            Pattern.compile("(?i)unsupportedversion|unparseable|error serving|does not support|unknown api"
+                    + "|malformed request|this broker serves v|BUG:|cannot write a|after an unexpected error");
 
     @TempDir
     static Path dir;
@@ -80,7 +81,11 @@ class OlderJavaClientsIT {
     }
 
     @BeforeAll
-    void driverClassesAlone() throws IOException {
+    void setUp() throws IOException {
+        // the old clients first: without them every test fails at once (never skipped)
+        for (String version : VERSIONS) {
+            oldClientJars(version);
+        }
         // the driver's classes only, so the child's class path holds no kafka-clients 4.x nor anything else
         Path compiled = Path.of(OldClientDriver.class
                         .getProtectionDomain()
@@ -106,10 +111,7 @@ class OlderJavaClientsIT {
             }
         }
         Files.createDirectories(logs);
-    }
 
-    @BeforeAll
-    void startClusterInTheBackground() {
         // the three nodes boot while the single-node tests run (their start is the longest part of this test)
         clusterStarting = CompletableFuture.supplyAsync(() -> VertebraCluster.start(
                 dir.resolve("cluster"), 3, 3, "384m", Map.of("group.initial.rebalance.delay.ms", "0")));
@@ -121,10 +123,15 @@ class OlderJavaClientsIT {
             clusterAdmin.close(Duration.ofSeconds(5));
         }
         closeSingleNode();
-        try {
-            clusterStarting.get(3, TimeUnit.MINUTES).close();
-        } catch (Exception e) {
-            // it failed to start: the cluster test reported that
+        if (clusterStarting != null) {
+            try {
+                clusterStarting.get(3, TimeUnit.MINUTES).close();
+            } catch (Exception e) {
+                // it failed to start: the cluster test reported that
+            }
+        }
+        if (logs == null) {
+            return; // set-up failed before anything ran
         }
         // keep the node logs next to the drivers' logs for diagnosis
         for (Path f : nodeLogs()) {
@@ -149,7 +156,7 @@ class OlderJavaClientsIT {
     @ParameterizedTest(name = "kafka-clients {0} against one node")
     @MethodSource("versions")
     void singleNode(String version) throws Exception {
-        if (singleDrivers == null) {
+        if (single == null) {
             Path config = Files.createDirectories(dir.resolve("single")).resolve("node.yaml");
             Files.writeString(config, "worker.enabled: false\ngroup.initial.rebalance.delay.ms: 0\n");
             single = VertebraProcess.start(
@@ -160,6 +167,8 @@ class OlderJavaClientsIT {
                     List.of(),
                     List.of("--config", config.toString()));
             single.awaitReady();
+        }
+        if (singleDrivers == null) {
             singleDrivers = startOps("single", single.bootstrap(), (short) 1);
         }
         assertOps(version, awaitResults(version, "single", singleDrivers.get(version)), (short) 1);
@@ -343,11 +352,7 @@ class OlderJavaClientsIT {
 
     /** Starts the driver for {@code version} in a JVM whose class path is the driver and that version's jars. */
     ChildProcess driver(String version, String scenario, String... args) {
-        Path jars = ProjectLayout.root().resolve("node/target/old-clients/" + version);
-        if (!Files.isRegularFile(jars.resolve("kafka-clients-" + version + ".jar"))) {
-            fail("kafka-clients " + version + " is missing from " + jars
-                    + ": the node module's build copies it in pre-integration-test (./mvnw verify -pl node)");
-        }
+        Path jars = oldClientJars(version);
         List<String> classPath = new ArrayList<>();
         classPath.add(driverClasses.toString());
         try (Stream<Path> files = Files.list(jars)) {
@@ -373,6 +378,24 @@ class OlderJavaClientsIT {
                 List.of(args),
                 dir,
                 logs.resolve(version + "-" + scenario + ".log"));
+    }
+
+    /** The directory of {@code version}'s jars; fails the test if the build did not put them there. */
+    static Path oldClientJars(String version) {
+        Path jars = ProjectLayout.root().resolve("node/target/old-clients/" + version);
+        for (String jar : List.of("kafka-clients-" + version + ".jar", "zstd-jni", "lz4-java", "snappy-java")) {
+            boolean present;
+            try (Stream<Path> files = Files.isDirectory(jars) ? Files.list(jars) : Stream.empty()) {
+                present = files.anyMatch(f -> f.getFileName().toString().startsWith(jar));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (!present) {
+                fail(jar + " of kafka-clients " + version + " is missing from " + jars
+                        + ": the node module's build copies them in pre-integration-test (./mvnw verify -pl node)");
+            }
+        }
+        return jars;
     }
 
     Map<String, String> results(String version, String scenario, ChildProcess driver) {
