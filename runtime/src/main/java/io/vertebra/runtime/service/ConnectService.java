@@ -411,7 +411,13 @@ public final class ConnectService {
                 }
             }
             if (!write.isEmpty()) {
-                ctx.offsetStore().write(name, write, 30_000);
+                try {
+                    ctx.offsetStore().write(name, write, 30_000);
+                } catch (org.apache.kafka.connect.errors.DataException e) {
+                    throw RestException.badRequest("Invalid source offsets for connector " + name + ": "
+                            + e.getMessage() + " (partitions and offsets are objects of strings, numbers,"
+                            + " booleans or null)");
+                }
             }
         }
         return reset
