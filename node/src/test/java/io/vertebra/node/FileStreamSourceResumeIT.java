@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertebra.node.cdc.Rest;
 import io.vertebra.node.cdc.VertebraNode;
+import io.vertebra.testkit.ConnectWorker;
 import io.vertebra.testkit.KafkaDistribution;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,86 @@ class FileStreamSourceResumeIT {
             awaitHealthy(rest);
             awaitAllLinesOnce(node, input, 450);
         }
+    }
+
+    /**
+     * The same offset topic used by Apache Kafka Connect 4.3 (a real worker JVM, against the node's broker) and by
+     * the node's own worker, one after the other, for the same connector name: each resumes where the other stopped.
+     */
+    @Test
+    void resumesWhereApacheKafkaConnectStoppedAndTheOtherWayRound() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins/kafka-connect-file"));
+        Files.copy(KafkaDistribution.jar("connect-file"), plugins.resolve("connect-file.jar"));
+        Path config = Files.writeString(dir.resolve("node.properties"), "offset.flush.interval.ms=500\n");
+        Path input = dir.resolve("shared.txt");
+        Map<String, String> connector = ConnectWorker.config(
+                "connector.class",
+                "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                "tasks.max",
+                "1",
+                "file",
+                input.toString(),
+                "topic",
+                TOPIC);
+        Map<String, String> kafkaConnectSettings = Map.of(
+                "offset.storage.topic", "connect-offsets", // the node's worker's offset topic
+                "offset.flush.interval.ms", "500");
+        append(input, 0, 100);
+        try (VertebraNode node = VertebraNode.start(
+                dir.resolve("node"),
+                plugins.getParent().toString(),
+                Map.of(),
+                List.of("--config", config.toString()))) {
+            awaitHealthy(node.rest());
+            try (ConnectWorker kafkaConnect = ConnectWorker.start(
+                    dir.resolve("connect-1"),
+                    node.bootstrapServers(),
+                    plugins.getParent(),
+                    "384m",
+                    kafkaConnectSettings)) {
+                kafkaConnect.putConnector(CONNECTOR, connector);
+                await("Apache Kafka Connect copied the first 100 lines and committed their offset")
+                        .atMost(PATIENCE)
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() ->
+                                recordCount(node) >= 100 && kafkaConnectPosition(kafkaConnect) == Files.size(input));
+            } // a graceful stop commits again
+            assertEquals(expectedLines(100), topicLines(node));
+
+            append(input, 100, 150);
+            Rest.Answer created =
+                    node.rest().put("/connectors/" + CONNECTOR + "/config", Rest.JSON.writeValueAsString(connector));
+            assertEquals(201, created.status(), created.body());
+            awaitAllLinesOnce(node, input, 150);
+            assertEquals(204, node.rest().delete("/connectors/" + CONNECTOR).status());
+
+            append(input, 150, 200);
+            try (ConnectWorker kafkaConnect = ConnectWorker.start(
+                    dir.resolve("connect-2"),
+                    node.bootstrapServers(),
+                    plugins.getParent(),
+                    "384m",
+                    kafkaConnectSettings)) {
+                kafkaConnect.putConnector(CONNECTOR, connector);
+                await("Apache Kafka Connect resumed where the node's worker stopped")
+                        .atMost(PATIENCE)
+                        .pollInterval(Duration.ofMillis(250))
+                        .failFast(
+                                "its task failed",
+                                () -> kafkaConnect.status(CONNECTOR).contains("FAILED"))
+                        .until(() ->
+                                recordCount(node) >= 200 && kafkaConnectPosition(kafkaConnect) == Files.size(input));
+                assertEquals(expectedLines(200), topicLines(node), "every line once, in order");
+            }
+        }
+    }
+
+    /** The committed position as Apache Kafka Connect reports it ({@code GET /connectors/NAME/offsets}), or -1. */
+    private static long kafkaConnectPosition(ConnectWorker worker) throws IOException {
+        JsonNode offsets = Rest.JSON
+                .readTree(worker.get("/connectors/" + CONNECTOR + "/offsets").body())
+                .path("offsets");
+        return offsets.size() == 1 ? offsets.get(0).at("/offset/position").asLong(-1) : -1;
     }
 
     /** GET /health answers 200 once the worker completed its start (GET /connectors answers earlier). */
