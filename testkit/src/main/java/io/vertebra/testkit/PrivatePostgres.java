@@ -248,6 +248,27 @@ public final class PrivatePostgres implements AutoCloseable {
         return jdbcUrl(name);
     }
 
+    /**
+     * Creates a superuser role that must log in with {@code password} (SCRAM) over TCP, for databases and
+     * replication, while every other role keeps trust authentication: a client given the wrong password fails.
+     */
+    public void createRoleWithPassword(String role, String password) {
+        try (Connection c = connect();
+                var statement = c.createStatement()) {
+            statement.execute("CREATE ROLE \"" + role.replace("\"", "\"\"") + "\" LOGIN SUPERUSER REPLICATION"
+                    + " PASSWORD '" + password.replace("'", "''") + "'");
+            Path hba = dataDir.resolve("pg_hba.conf");
+            String rules = "host all " + role + " 127.0.0.1/32 scram-sha-256\n" + "host replication " + role
+                    + " 127.0.0.1/32 scram-sha-256\n";
+            Files.writeString(hba, rules + Files.readString(hba)); // first match wins: before the trust lines
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create role " + role, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path logFile() {
         return baseDir.resolve("postgres.log");
     }

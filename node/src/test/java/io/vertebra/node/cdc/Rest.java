@@ -75,6 +75,12 @@ public final class Rest {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Answer patch(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Answer post(String path, String body, String contentType) {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", contentType)

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -26,11 +27,13 @@ public final class VertebraNode implements AutoCloseable {
     private final int restPort;
     private final String pluginPath;
     private final Map<String, String> env;
+    private final List<String> extraArgs;
     private final Rest rest;
     private ChildProcess process;
 
-    private VertebraNode(Path dataDir, String pluginPath, Map<String, String> env) {
+    private VertebraNode(Path dataDir, String pluginPath, Map<String, String> env, List<String> extraArgs) {
         this.dataDir = dataDir;
+        this.extraArgs = List.copyOf(extraArgs);
         this.kafkaPort = Ports.free();
         this.restPort = Ports.free();
         this.pluginPath = pluginPath;
@@ -52,8 +55,13 @@ public final class VertebraNode implements AutoCloseable {
      * Connect worker answers REST.
      */
     public static VertebraNode start(Path dataDir, String pluginPath, Map<String, String> env) {
+        return start(dataDir, pluginPath, env, List.of());
+    }
+
+    /** As above, with extra {@code vertebra start} flags (e.g. {@code --config FILE}). */
+    public static VertebraNode start(Path dataDir, String pluginPath, Map<String, String> env, List<String> extraArgs) {
         requireBuilt();
-        VertebraNode node = new VertebraNode(dataDir, pluginPath, env);
+        VertebraNode node = new VertebraNode(dataDir, pluginPath, env, extraArgs);
         node.launch();
         return node;
     }
@@ -65,7 +73,8 @@ public final class VertebraNode implements AutoCloseable {
                         restPort,
                         "512m",
                         List.of("-Djava.net.preferIPv4Stack=true"),
-                        List.of("--plugin-path", pluginPath),
+                        Stream.concat(Stream.of("--plugin-path", pluginPath), extraArgs.stream())
+                                .toList(),
                         env)
                 .process();
         process.awaitLineContaining("vertebra ready", READY_TIMEOUT);

@@ -66,7 +66,7 @@ public final class Planner {
         }
         List<Step> stateSteps = new ArrayList<>();
         for (ConnectorSpec c : desired.connectors()) {
-            planConnector(c, actual.connectors().get(c.name()), secretKeys, changes, steps, stateSteps);
+            planConnector(c, actual.connectors().get(c.name()), secretKeys, changes, steps, stateSteps, problems);
             ownership("connector", c.name(), actual.connectors().containsKey(c.name()), set, actual, warnings);
         }
         steps.addAll(stateSteps);
@@ -185,16 +185,21 @@ public final class Planner {
             Function<Map<String, String>, Set<String>> secretKeys,
             List<Change> changes,
             List<Step> steps,
-            List<Step> stateSteps) {
+            List<Step> stateSteps,
+            List<String> problems) {
         Set<String> secrets = new HashSet<>(secretKeys.apply(c.config()));
         if (a != null) {
             secrets.addAll(secretKeys.apply(a.config()));
         }
-        List<KeyChange> keys = new ArrayList<>();
         Map<String, String> before = a == null ? Map.of() : a.config();
-        for (String key : union(c.config().keySet(), before.keySet())) {
+        // a document made from GET shows secrets masked: they mean "keep the stored value", as over REST
+        SecretMasker.Unmasked unmasked = SecretMasker.unmask(c.name(), c.config(), before, secrets);
+        unmasked.problems().forEach(p -> problems.add("connector '" + c.name() + "': " + p));
+        Map<String, String> config = unmasked.config();
+        List<KeyChange> keys = new ArrayList<>();
+        for (String key : union(config.keySet(), before.keySet())) {
             String was = before.get(key);
-            String is = c.config().get(key);
+            String is = config.get(key);
             if (!Objects.equals(was, is)) {
                 boolean secret = secrets.contains(key) || SecretMasker.looksSecret(key);
                 keys.add(new KeyChange(key, mask(was, secret), mask(is, secret), secret));
@@ -208,7 +213,7 @@ public final class Planner {
                 initial = TargetState.STOPPED; // offsets can only be written while it is stopped
             }
             changes.add(new Change(Documents.CONNECTOR, c.name(), Action.CREATE, keys));
-            steps.add(new Plan.PutConnector(c.name(), c.config(), true, initial));
+            steps.add(new Plan.PutConnector(c.name(), config, true, initial));
             if (c.offsets() != null) {
                 stateSteps.add(new Plan.AlterOffsets(c.name(), c.offsets()));
             }
@@ -218,7 +223,7 @@ public final class Planner {
             return;
         }
         if (!keys.isEmpty()) {
-            steps.add(new Plan.PutConnector(c.name(), c.config(), false, null));
+            steps.add(new Plan.PutConnector(c.name(), config, false, null));
         }
         if (a.state() != c.state()) {
             keys.add(new KeyChange(STATE_KEY, Documents.stateName(a.state()), Documents.stateName(c.state()), false));

@@ -36,6 +36,37 @@ public final class SecretMasker {
         return SECRET_NAME.matcher(key).matches();
     }
 
+    /** A config written back with the secrets restored, and the keys that hold the mask with nothing to keep. */
+    public record Unmasked(Map<String, String> config, java.util.List<String> problems) {}
+
+    /**
+     * The rule for every write of a connector config (REST POST, PUT and PATCH, apply): a secret key whose value is
+     * the mask {@link #HIDDEN} keeps the value stored for it, since the writer read the config and sent back what it
+     * was shown (read, change one key, write back). With no stored value there is nothing to keep: that key is a
+     * problem, never stored as the literal mask. A secret key is one of the connector's PASSWORD keys or one that
+     * {@link #looksSecret looks secret} (masked in plans).
+     *
+     * @param stored the connector's stored config, empty when it has none
+     */
+    public static Unmasked unmask(
+            String connector, Map<String, String> submitted, Map<String, String> stored, Set<String> passwordKeys) {
+        Map<String, String> out = new LinkedHashMap<>(submitted);
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        submitted.forEach((key, value) -> {
+            if (HIDDEN.equals(value) && (passwordKeys.contains(key) || looksSecret(key))) {
+                String kept = stored.get(key);
+                if (kept != null) {
+                    out.put(key, kept);
+                } else {
+                    problems.add(key + ": the value " + HIDDEN + " is how a secret is shown, not a secret, and"
+                            + " connector " + connector + " has no stored value for " + key + " to keep; send the"
+                            + " secret itself or a ${provider:path:key} reference");
+                }
+            }
+        });
+        return new Unmasked(problems.isEmpty() ? out : submitted, java.util.List.copyOf(problems));
+    }
+
     public static Map<String, String> mask(Map<String, String> config, Set<String> passwordKeys) {
         if (passwordKeys.isEmpty()) {
             return config;

@@ -21,7 +21,10 @@ public final class InMemoryOffsetStore implements OffsetStore {
 
     @Override
     public void write(String connector, Map<Map<String, Object>, Map<String, Object>> offsets, long timeoutMs) {
-        offsets.forEach((p, o) -> records.apply(OffsetRecords.key(connector, p), OffsetRecords.value(o)));
+        java.util.List<byte[][]> applied = new java.util.ArrayList<>();
+        offsets.forEach((p, o) ->
+                applied.add(new byte[][] {OffsetRecords.key(connector, p), OffsetRecords.value(connector, o)}));
+        applied.forEach(kv -> records.apply(kv[0], kv[1]));
     }
 
     @Override

@@ -45,14 +45,12 @@ public final class KafkaOffsetStore implements OffsetStore {
 
     @Override
     public void write(String connector, Map<Map<String, Object>, Map<String, Object>> offsets, long timeoutMs) {
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        // all serialized before the first send: an offset Kafka Connect would refuse writes nothing
         List<byte[][]> applied = new ArrayList<>();
-        offsets.forEach((partition, offset) -> {
-            byte[] key = OffsetRecords.key(connector, partition);
-            byte[] value = OffsetRecords.value(offset);
-            sends.add(topicLog.send(key, value));
-            applied.add(new byte[][] {key, value});
-        });
+        offsets.forEach((partition, offset) -> applied.add(
+                new byte[][] {OffsetRecords.key(connector, partition), OffsetRecords.value(connector, offset)}));
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        applied.forEach(kv -> sends.add(topicLog.send(kv[0], kv[1])));
         long deadline = System.currentTimeMillis() + timeoutMs;
         try {
             for (Future<RecordMetadata> send : sends) {

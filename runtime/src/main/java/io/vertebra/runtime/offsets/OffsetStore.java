@@ -19,6 +19,9 @@ public interface OffsetStore extends AutoCloseable {
     /**
      * Writes offsets (a null offset removes the partition) and returns once the log acknowledged them all.
      *
+     * <p>Partitions and offsets follow Kafka Connect's rule: String keys, primitive values (or null).
+     *
+     * @throws org.apache.kafka.connect.errors.DataException when one does not; nothing is written then
      * @throws org.apache.kafka.connect.errors.ConnectException when the write failed or timed out
      */
     void write(String connector, Map<Map<String, Object>, Map<String, Object>> offsets, long timeoutMs);

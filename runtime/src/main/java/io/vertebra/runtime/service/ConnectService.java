@@ -143,13 +143,28 @@ public final class ConnectService {
         return plugin(raw).map(p -> p.type().restName()).orElse("unknown");
     }
 
+    /**
+     * The config as it is to be stored: secrets sent back masked keep their stored values ({@link
+     * SecretMasker#unmask}); a masked secret with nothing stored is a 400 naming the key.
+     */
+    private Map<String, String> unmasked(String name, Map<String, String> config) {
+        Map<String, String> stored = config().connectors().getOrDefault(name, Map.of());
+        Set<String> secrets = new java.util.HashSet<>(secretKeys(config));
+        secrets.addAll(secretKeys(stored));
+        SecretMasker.Unmasked result = SecretMasker.unmask(name, config, stored, secrets);
+        if (!result.problems().isEmpty()) {
+            throw RestException.badRequest(String.join("; ", result.problems()));
+        }
+        return result.config();
+    }
+
     /** POST /connectors. */
     public ConnectorInfo create(String name, Map<String, String> config, TargetState initialState) {
         String problem = ConnectorNames.problem(name);
         if (problem != null) {
             throw RestException.badRequest(problem);
         }
-        Map<String, String> full = withName(name, config);
+        Map<String, String> full = unmasked(name, withName(name, config));
         validateOrThrow(full);
         synchronized (this) {
             if (config().contains(name)) {
@@ -166,7 +181,7 @@ public final class ConnectService {
         if (problem != null) {
             throw RestException.badRequest(problem);
         }
-        Map<String, String> full = withName(name, config);
+        Map<String, String> full = unmasked(name, withName(name, config));
         validateOrThrow(full);
         synchronized (this) {
             boolean created = !config().contains(name);
@@ -411,7 +426,13 @@ public final class ConnectService {
                 }
             }
             if (!write.isEmpty()) {
-                ctx.offsetStore().write(name, write, 30_000);
+                try {
+                    ctx.offsetStore().write(name, write, 30_000);
+                } catch (org.apache.kafka.connect.errors.DataException e) {
+                    throw RestException.badRequest("Invalid source offsets for connector " + name + ": "
+                            + e.getMessage() + " (partitions and offsets are objects of strings, numbers,"
+                            + " booleans or null)");
+                }
             }
         }
         return reset

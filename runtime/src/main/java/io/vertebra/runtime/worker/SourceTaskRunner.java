@@ -261,8 +261,9 @@ final class SourceTaskRunner extends TaskRunner {
         }
     }
 
+    /** Keeps the task's iteration order: the key bytes are then the ones Apache Kafka Connect writes and reads. */
     private static Map<String, Object> copy(Map<String, ?> m) {
-        return java.util.Collections.unmodifiableMap(new HashMap<>(m));
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m));
     }
 
     @Override
@@ -305,14 +306,15 @@ final class SourceTaskRunner extends TaskRunner {
 
         @Override
         public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return store.offset(connector, partition);
+            Map<String, Object> offset = store.offset(connector, partition);
+            return offset == null ? null : new HashMap<>(offset); // the task's own copy, as Kafka Connect gives it
         }
 
         @Override
         public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
             Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
             for (Map<String, T> p : partitions) {
-                Map<String, Object> o = store.offset(connector, p);
+                Map<String, Object> o = offset(p);
                 if (o != null) {
                     out.put(p, o);
                 }

@@ -152,20 +152,8 @@ public final class Worker
                 }
             }
         }
-        for (String name : assignment.connectors()) {
-            if (!config.contains(name)) {
-                continue;
-            }
-            TargetState target = config.targetState(name);
-            ConnectorRunner runner = connectors.get(name);
-            if (runner == null) {
-                startConnector(name, target);
-            } else if (runner.state() != target && !runner.isFailed()) {
-                runner.transitionTo(target);
-                updateTaskConfigs(name);
-            }
-        }
-        // tasks
+        // tasks: stop what is gone, stopped or changed — before a connector reports STOPPED below, so
+        // that a client who sees that status finds the tasks' consumers out of their group (offsets can change)
         for (TaskId id : new ArrayList<>(tasks.keySet())) {
             TaskRunner runner = tasks.get(id);
             List<Map<String, String>> taskConfigs = config.tasks(id.connector());
@@ -177,6 +165,19 @@ public final class Worker
                             || !config.connectors().get(id.connector()).equals(runner.connectorConfig));
             if (gone || changed || !assignment.tasks().contains(id)) {
                 stopTask(id, gone);
+            }
+        }
+        for (String name : assignment.connectors()) {
+            if (!config.contains(name)) {
+                continue;
+            }
+            TargetState target = config.targetState(name);
+            ConnectorRunner runner = connectors.get(name);
+            if (runner == null) {
+                startConnector(name, target);
+            } else if (runner.state() != target && !runner.isFailed()) {
+                runner.transitionTo(target);
+                updateTaskConfigs(name);
             }
         }
         for (TaskId id : assignment.tasks()) {

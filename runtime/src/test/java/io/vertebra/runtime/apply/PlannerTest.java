@@ -109,6 +109,47 @@ class PlannerTest {
     }
 
     @Test
+    void aDocumentMadeFromGetWithMaskedSecretsKeepsTheStoredSecrets() {
+        // GET showed db.pass (PASSWORD) and api.token (named like a secret) as [hidden]; one key was edited
+        DesiredState desired = new DesiredState(
+                List.of(connector(
+                        "sink", "topics", "t", "tasks.max", "3", "db.pass", "[hidden]", "api.token", "[hidden]")),
+                List.of());
+        ActualState actual = actual(
+                Map.of("sink", stored("sink", "topics", "t", "tasks.max", "1", "db.pass", "s3cret", "api.token", "a")),
+                Map.of(),
+                Map.of(SET, new Inventory(Set.of("sink"), Set.of())));
+        Plan plan = plan(desired, actual, false);
+        assertTrue(plan.problems().isEmpty(), plan.problems().toString());
+        assertEquals(
+                List.of(new KeyChange("tasks.max", "1", "3", false)),
+                change(plan, "sink").keys());
+        Plan.PutConnector put = (Plan.PutConnector) plan.steps().get(0);
+        assertEquals("s3cret", put.config().get("db.pass"), "the stored secret is written, not the mask");
+        assertEquals("a", put.config().get("api.token"));
+
+        ConnectorSpec unchanged =
+                connector("sink", "topics", "t", "tasks.max", "1", "db.pass", "[hidden]", "api.token", "[hidden]");
+        assertTrue(plan(new DesiredState(List.of(unchanged), List.of()), actual, false)
+                .noChanges());
+    }
+
+    @Test
+    void aMaskedSecretWithNothingStoredIsAProblemNamingTheKey() {
+        DesiredState desired = new DesiredState(List.of(connector("sink", "db.pass", "[hidden]")), List.of());
+        Plan plan = plan(desired, actual(Map.of(), Map.of(), Map.of()), false);
+        assertEquals(1, plan.problems().size(), plan.problems().toString());
+        assertTrue(
+                plan.problems().get(0).startsWith("connector 'sink': db.pass: the value [hidden] is how a secret"),
+                plan.problems().get(0));
+        // a key that is neither PASSWORD nor named like a secret is stored as written
+        DesiredState plain = new DesiredState(List.of(connector("sink", "greeting", "[hidden]")), List.of());
+        assertTrue(plan(plain, actual(Map.of(), Map.of(), Map.of()), false)
+                .problems()
+                .isEmpty());
+    }
+
+    @Test
     void placeholdersAreShownBecauseTheyAreNotSecrets() {
         DesiredState desired = new DesiredState(List.of(connector("sink", "db.pass", "${env:DB_PASS}")), List.of());
         Change c = change(plan(desired, actual(Map.of(), Map.of(), Map.of()), false), "sink");

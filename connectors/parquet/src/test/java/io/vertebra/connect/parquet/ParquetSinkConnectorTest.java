@@ -23,6 +23,13 @@ class ParquetSinkConnectorTest {
     }
 
     @Test
+    void reportsTheBuildVersion() {
+        String version = new ParquetSinkConnector().version();
+        assertTrue(version.matches("\\d+\\.\\d+\\.\\d+.*"), version);
+        assertEquals(version, new ParquetSinkTask().version());
+    }
+
+    @Test
     void validateReportsEveryBadKeyAtOnceNamingValueAndWhatIsValid() {
         Map<String, String> config = new HashMap<>();
         config.put("store.url", "no-scheme/path");
