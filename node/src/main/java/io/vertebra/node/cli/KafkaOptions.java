@@ -1,11 +1,13 @@
 package io.vertebra.node.cli;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Option;
  */
 public final class KafkaOptions {
     static final int TIMEOUT_S = 30;
+    /** How long the first contact may take: a node that does not answer by then is reported as unreachable. */
+    static final int REACH_TIMEOUT_MS = 3_000;
 
     @Option(
             names = "--bootstrap-server",
@@ -37,13 +41,45 @@ public final class KafkaOptions {
         config.put("bootstrap.servers", bootstrap);
         config.put("default.api.timeout.ms", TIMEOUT_S * 1000);
         config.put("request.timeout.ms", 15_000);
-        config.put("socket.connection.setup.timeout.max.ms", 5_000);
+        config.put("socket.connection.setup.timeout.ms", REACH_TIMEOUT_MS);
+        config.put("socket.connection.setup.timeout.max.ms", REACH_TIMEOUT_MS);
         config.put("reconnect.backoff.max.ms", 1_000);
         return config;
     }
 
+    /** An Admin client of a cluster that answered within {@link #REACH_TIMEOUT_MS}; else {@link #unreachable}. */
     public Admin admin() {
-        return Admin.create(clientConfig());
+        Admin admin = Admin.create(clientConfig());
+        try {
+            requireAnswer(admin);
+            return admin;
+        } catch (RuntimeException e) {
+            admin.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /**
+     * Fails fast ({@link #REACH_TIMEOUT_MS}) with {@link #unreachable} when no bootstrap server answers. Producers and
+     * consumers would otherwise retry silently for as long as their own timeouts (a consumer: forever).
+     */
+    public void requireReachable() {
+        try (Admin admin = Admin.create(clientConfig())) {
+            requireAnswer(admin);
+        }
+    }
+
+    private void requireAnswer(Admin admin) {
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(REACH_TIMEOUT_MS))
+                    .clusterId()
+                    .get(REACH_TIMEOUT_MS + 1_000L, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while contacting Kafka at " + bootstrap);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unreachable(" (no answer within " + REACH_TIMEOUT_MS / 1000 + " s)");
+        }
     }
 
     /** The future's value, or a {@link CliException} that says what failed and, when Kafka is silent, where to look. */
@@ -68,8 +104,12 @@ public final class KafkaOptions {
     }
 
     CliException unreachable() {
+        return unreachable("");
+    }
+
+    private CliException unreachable(String detail) {
         return new CliException(
-                "cannot reach Kafka at " + bootstrap + ": is the node running? set --bootstrap-server or"
+                "cannot reach Kafka at " + bootstrap + detail + ": is the node running? set --bootstrap-server or"
                         + " VERTEBRA_BOOTSTRAP",
                 CliException.UNREACHABLE);
     }
