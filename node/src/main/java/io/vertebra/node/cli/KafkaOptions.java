@@ -1,7 +1,12 @@
 package io.vertebra.node.cli;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +54,7 @@ public final class KafkaOptions {
 
     /** An Admin client of a cluster that answered within {@link #REACH_TIMEOUT_MS}; else {@link #unreachable}. */
     public Admin admin() {
+        requireConnection();
         Admin admin = Admin.create(clientConfig());
         try {
             requireAnswer(admin);
@@ -64,6 +70,7 @@ public final class KafkaOptions {
      * consumers would otherwise retry silently for as long as their own timeouts (a consumer: forever).
      */
     public void requireReachable() {
+        requireConnection();
         try (Admin admin = Admin.create(clientConfig())) {
             requireAnswer(admin);
         }
@@ -101,6 +108,30 @@ public final class KafkaOptions {
         } catch (TimeoutException e) {
             throw unreachable();
         }
+    }
+
+    /**
+     * A plain TCP connect to each bootstrap address until one accepts: a refused connection is final at once, where
+     * the Kafka clients would retry it until their timeout.
+     */
+    private void requireConnection() {
+        List<String> failures = new ArrayList<>();
+        for (String address : bootstrap.split(",")) {
+            String a = address.trim();
+            int colon = a.lastIndexOf(':');
+            if (colon < 0) {
+                return; // not host:port; let the client say what is wrong with it
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(
+                        new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))),
+                        REACH_TIMEOUT_MS);
+                return;
+            } catch (IOException | IllegalArgumentException e) {
+                failures.add(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
+        }
+        throw unreachable(" (" + String.join("; ", failures) + ")");
     }
 
     CliException unreachable() {
