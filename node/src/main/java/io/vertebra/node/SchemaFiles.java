@@ -14,6 +14,8 @@ import io.vertebra.runtime.plugins.PluginRegistry;
 import io.vertebra.runtime.schema.ApplySchema;
 import io.vertebra.runtime.schema.ConfigSchema;
 import io.vertebra.runtime.schema.ConnectorSchema;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -48,14 +50,16 @@ public final class SchemaFiles {
     /** Every file of {@code schemas/} (path relative to it → content) for the connectors of {@code registry}. */
     public static Map<String, String> generate(PluginRegistry registry) {
         Map<String, String> files = new TreeMap<>();
-        files.put(SchemaCatalog.APPLY, write(ApplySchema.of()));
         files.put(SchemaCatalog.NODE, write(nodeConfig()));
+        List<String> connectorClasses = new ArrayList<>();
         for (PluginDesc d : registry.distinct().values()) {
             if (d.type().isConnector()) {
+                connectorClasses.add(d.className());
                 files.put(
                         SchemaCatalog.CONNECTORS + "/" + d.className() + ".schema.json", write(ConnectorSchema.of(d)));
             }
         }
+        files.put(SchemaCatalog.APPLY, write(ApplySchema.of(connectorClasses)));
         return files;
     }
 

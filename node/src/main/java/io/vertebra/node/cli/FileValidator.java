@@ -185,6 +185,9 @@ public final class FileValidator {
             if (m.getProperty() != null && deferred.contains(m.getProperty())) {
                 continue; // required, and given as a placeholder
             }
+            if (warnUndeclared && "additionalProperties".equals(m.getType())) {
+                continue; // reported above as a warning: the worker passes undeclared keys on
+            }
             String key = m.getInstanceLocation().getNameCount() > 0
                     ? String.valueOf(m.getInstanceLocation().getElement(0))
                     : m.getProperty();

@@ -1,6 +1,7 @@
 package io.vertebra.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertebra.runtime.schema.ApplySchema;
 import io.vertebra.runtime.schema.ConnectorSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
 public final class SchemaCatalog {
     public static final String APPLY = "apply.schema.json";
     public static final String NODE = "node.schema.json";
-    public static final String CONNECTORS = "connectors";
+    public static final String CONNECTORS = ApplySchema.CONNECTORS_DIR;
 
     private final JsonNode apply;
     private final JsonNode node;
@@ -65,7 +66,7 @@ public final class SchemaCatalog {
     public static SchemaCatalog of(Path dir) {
         Map<String, JsonNode> connectors = new HashMap<>();
         addConnectors(dir.resolve(CONNECTORS), connectors);
-        return new SchemaCatalog(read(dir.resolve(APPLY)), read(dir.resolve(NODE)), connectors);
+        return new SchemaCatalog(documentLevel(read(dir.resolve(APPLY))), read(dir.resolve(NODE)), connectors);
     }
 
     /** This catalog plus the connector schemas ({@code *.json}) in {@code dir}; theirs win. */
@@ -98,6 +99,21 @@ public final class SchemaCatalog {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The apply schema less its per-class branches ({@code config.allOf} with relative {@code $ref}s, for
+     * editors): the validator checks a config against its connector's schema itself, after flattening nested
+     * maps and typing YAML values as the worker reads them.
+     */
+    private static JsonNode documentLevel(JsonNode apply) {
+        JsonNode copy = apply.deepCopy();
+        JsonNode config =
+                copy.path("$defs").path("connector").path("properties").path("config");
+        if (config instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.remove("allOf");
+        }
+        return copy;
     }
 
     private static JsonNode read(Path file) {

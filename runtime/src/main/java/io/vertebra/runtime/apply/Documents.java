@@ -22,6 +22,9 @@ import java.util.Set;
  */
 public final class Documents {
     public static final String KIND = "kind";
+    /** Where an editor finds the document's JSON Schema; allowed in every document, ignored. */
+    public static final String SCHEMA = "$schema";
+
     public static final String CONNECTOR = "Connector";
     public static final String TOPIC = "Topic";
     public static final String NAME = "name";
@@ -212,7 +215,7 @@ public final class Documents {
         List<String> allowed = List.of(known);
         for (Iterator<String> it = doc.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!allowed.contains(field)) {
+            if (!allowed.contains(field) && !field.equals(SCHEMA)) {
                 problems.add(
                         where + ": unknown field '" + field + "'; a " + (allowed.contains(CONFIG) ? CONNECTOR : TOPIC)
                                 + " document has " + String.join(", ", allowed));

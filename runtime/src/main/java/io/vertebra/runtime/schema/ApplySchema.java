@@ -3,16 +3,33 @@ package io.vertebra.runtime.schema;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertebra.runtime.apply.Documents;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The JSON Schema of one apply document ({@code vertebra apply}, {@code POST /apply}): {@code kind: Connector},
  * {@code kind: Topic}, or a plain Kafka Connect body {@code {"name", "config"}}. A connector's {@code config} is
- * checked against its own connector's schema separately (its class decides which).
+ * checked against its own connector's schema: the apply schema that {@link #of(Collection)} builds selects it by
+ * {@code connector.class} ({@code if}/{@code then} per known class, a relative {@code $ref} to
+ * {@code connectors/<class>.schema.json} beside it), so an editor that knows the apply schema checks every key.
  */
 public final class ApplySchema {
+    /** The directory of connector schemas, beside the apply schema (as in {@code schemas/}). */
+    public static final String CONNECTORS_DIR = "connectors";
+
     private ApplySchema() {}
 
+    /** The schema without connector schemas: {@code config} is checked only for {@code connector.class}. */
     public static ObjectNode of() {
+        return of(List.of());
+    }
+
+    /**
+     * The schema with the config of a connector of each class in {@code connectorClasses} (by any of its aliases)
+     * tied to {@code connectors/<class>.schema.json}, relative to the apply schema's own location.
+     */
+    public static ObjectNode of(Collection<String> connectorClasses) {
         ObjectNode schema = ConfigSchema.NODES.objectNode();
         schema.put("$schema", ConfigSchema.DRAFT);
         schema.put("title", "Vertebra apply document");
@@ -33,12 +50,12 @@ public final class ApplySchema {
         schema.putObject("then").put("$ref", "#/$defs/topic");
         schema.putObject("else").put("$ref", "#/$defs/connector");
         ObjectNode defs = schema.putObject("$defs");
-        defs.set("connector", connector());
+        defs.set("connector", connector(connectorClasses));
         defs.set("topic", topic());
         return schema;
     }
 
-    private static ObjectNode connector() {
+    private static ObjectNode connector(Collection<String> connectorClasses) {
         ObjectNode c = ConfigSchema.NODES.objectNode();
         c.put("type", "object");
         c.put("description", "A connector: its name, config and the state it should be in.");
@@ -52,6 +69,19 @@ public final class ApplySchema {
                 "The connector config; values are strings, numbers, booleans or lists (joined with commas), nested"
                         + " maps are flattened with dots. connector.class decides which connector schema applies.");
         config.putArray("required").add("connector.class");
+        if (!connectorClasses.isEmpty()) {
+            ArrayNode byClass = config.putArray("allOf");
+            for (String cls : new TreeSet<>(connectorClasses)) {
+                ObjectNode branch = byClass.addObject();
+                ObjectNode when = branch.putObject("if");
+                ArrayNode aliases = when.putObject("properties")
+                        .putObject("connector.class")
+                        .putArray("enum");
+                ConnectorSchema.aliases(cls).forEach(aliases::add);
+                when.putArray("required").add("connector.class");
+                branch.putObject("then").put("$ref", CONNECTORS_DIR + "/" + cls + ".schema.json");
+            }
+        }
         ObjectNode state = p.putObject(Documents.STATE);
         state.put("description", "The state the connector should be in (default running).");
         ArrayNode states = state.putArray("enum");
@@ -77,6 +107,7 @@ public final class ApplySchema {
         offsetType.add("null");
         entry.putArray("required").add("partition").add("offset");
         entry.put("additionalProperties", false);
+        schemaReference(p);
         c.putArray("required").add(Documents.NAME).add(Documents.CONFIG);
         c.put("additionalProperties", false);
         return c;
@@ -108,9 +139,16 @@ public final class ApplySchema {
         valueTypes.add("string");
         valueTypes.add("number");
         valueTypes.add("boolean");
+        schemaReference(p);
         t.putArray("required").add(Documents.KIND).add(Documents.NAME);
         t.put("additionalProperties", false);
         return t;
+    }
+
+    private static void schemaReference(ObjectNode properties) {
+        ObjectNode ref = properties.putObject(Documents.SCHEMA);
+        ref.put("type", "string");
+        ref.put("description", "Where an editor finds this schema (e.g. ../schemas/apply.schema.json); ignored.");
     }
 
     private static ObjectNode name(ObjectNode properties, String description) {

@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The JSON Schema of one connector's config: the keys every source or sink connector has
@@ -22,20 +26,47 @@ import org.apache.kafka.common.config.ConfigDef;
  * connector's class name or one of its aliases. Served by {@code GET /connector-plugins/{class}/schema} and checked
  * into {@code schemas/connectors/}.
  *
- * <p>Keys the connector does not declare stay allowed ({@code additionalProperties: true}): Kafka Connect hands the
- * whole config to the connector, and many (Debezium, JDBC drivers) read keys they do not declare. The prefixes the
- * worker itself reads ({@code transforms.*}, {@code consumer.override.*}, ...) are listed as pattern properties, so a
- * validator can tell an undeclared key from a typo.
+ * <p>The schema is closed ({@code additionalProperties: false}), so that an editor or any JSON Schema validator
+ * flags a misspelled key: the keys allowed are the connector's declared ones, the prefixes the worker itself reads
+ * ({@code transforms.*}, {@code consumer.override.*}, ...) and the pass-through prefixes of connectors known to read
+ * keys they do not declare ({@link #PASS_THROUGH_PREFIXES}, e.g. Debezium's {@code driver.*}), all as pattern
+ * properties. A connector that reads other undeclared keys gets editor errors for them; the worker still passes
+ * them on, as Kafka Connect does, and {@code vertebra validate} reports them as warnings.
  */
 public final class ConnectorSchema {
-    /** Key prefixes the worker reads for every connector, as regular expressions. */
+    /**
+     * Keys the worker reads for every connector beyond {@link ConnectorConfigDef}'s, as regular expressions. Client
+     * overrides and topic creation settings are spelled out (the client's and the topic's config names), so a
+     * typo there is caught too; the keys of transforms, predicates and converters stay open, since the class
+     * that reads them is chosen by a value ({@code transforms.x.type}).
+     */
     public static final List<String> WORKER_PREFIXES = List.of(
             "^transforms\\.[^.]+\\..+$",
             "^predicates\\.[^.]+\\..+$",
             "^(key|value|header)\\.converter\\..+$",
-            "^(consumer|producer|admin)\\.override\\..+$",
-            "^topic\\.creation\\..+$",
-            "^errors\\..+$");
+            "^consumer\\.override\\." + oneOf(ConsumerConfig.configNames()) + "$",
+            "^producer\\.override\\." + oneOf(ProducerConfig.configNames()) + "$",
+            "^admin\\.override\\." + oneOf(AdminClientConfig.configNames()) + "$",
+            "^topic\\.creation\\.[^.]+\\." + oneOf(topicCreationKeys()) + "$");
+
+    /** Prefixes whose keys a schema cannot check (their reader is chosen by a value). */
+    public static final List<String> OPEN_PREFIXES =
+            List.of("transforms.", "predicates.", "key.converter.", "value.converter.", "header.converter.");
+
+    /**
+     * Undeclared keys that connectors read, by the package of the connector class: Debezium's driver
+     * pass-through, column masks and truncations, per-table snapshot statements, signal and schema-history
+     * consumers/producers and its internal options.
+     */
+    public static final Map<String, List<String>> PASS_THROUGH_PREFIXES = Map.of(
+            "io.debezium.",
+            List.of(
+                    "^driver\\..+$",
+                    "^column\\.(mask|truncate)\\..+$",
+                    "^snapshot\\.select\\.statement\\.overrides\\..+$",
+                    "^signal\\.(consumer|kafka)\\..+$",
+                    "^schema\\.history\\.internal\\.(consumer|producer)\\..+$",
+                    "^internal\\..+$"));
 
     private ConnectorSchema() {}
 
@@ -75,8 +106,14 @@ public final class ConnectorSchema {
         ArrayNode names = connectorClass.putArray("enum");
         aliases(className).forEach(names::add);
         requireConnectorClass(schema);
-        addWorkerPrefixes(schema);
-        schema.put("additionalProperties", true);
+        List<String> patterns = new ArrayList<>(WORKER_PREFIXES);
+        PASS_THROUGH_PREFIXES.forEach((pkg, prefixes) -> {
+            if (className.startsWith(pkg)) {
+                patterns.addAll(prefixes);
+            }
+        });
+        addPatterns(schema, patterns);
+        schema.put("additionalProperties", false);
         return schema;
     }
 
@@ -93,7 +130,7 @@ public final class ConnectorSchema {
                 "The keys every Kafka Connect connector config has; the connector's own keys are not checked.");
         schema.setAll(ConfigSchema.object(ConnectorConfigDef.common(), Set.of(ConnectorConfigDef.NAME)));
         requireConnectorClass(schema);
-        addWorkerPrefixes(schema);
+        addPatterns(schema, WORKER_PREFIXES);
         schema.put("additionalProperties", true);
         return schema;
     }
@@ -118,6 +155,28 @@ public final class ConnectorSchema {
         return new ArrayList<>(names);
     }
 
+    /** A regular expression group matching exactly one of {@code names}. */
+    private static String oneOf(Set<String> names) {
+        List<String> quoted = new ArrayList<>();
+        new java.util.TreeSet<>(names).forEach(n -> quoted.add(n.replace(".", "\\.")));
+        return "(" + String.join("|", quoted) + ")";
+    }
+
+    /** What a topic creation group may set: include/exclude, partitions, replication.factor and any topic config. */
+    private static Set<String> topicCreationKeys() {
+        Set<String> keys = new LinkedHashSet<>(List.of("include", "exclude", "partitions", "replication.factor"));
+        for (java.lang.reflect.Field f : TopicConfig.class.getFields()) {
+            if (f.getName().endsWith("_CONFIG") && f.getType() == String.class) {
+                try {
+                    keys.add((String) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return keys;
+    }
+
     private static String simpleName(String className) {
         return className.substring(className.lastIndexOf('.') + 1);
     }
@@ -133,10 +192,10 @@ public final class ConnectorSchema {
         names.forEach(required::add);
     }
 
-    private static void addWorkerPrefixes(ObjectNode schema) {
+    private static void addPatterns(ObjectNode schema, List<String> prefixes) {
         ObjectNode patterns = schema.putObject("patternProperties");
         Map<String, JsonNode> sorted = new TreeMap<>();
-        for (String prefix : WORKER_PREFIXES) {
+        for (String prefix : prefixes) {
             ObjectNode any = ConfigSchema.NODES.objectNode();
             ArrayNode t = any.putArray("type");
             t.add("string");

@@ -166,8 +166,33 @@ class ConfigSchemaTest {
                 List.of("an.int", "connector.class", "no.control"),
                 texts(connector.get("required")),
                 "name comes from the document");
-        assertTrue(connector.get("additionalProperties").asBoolean());
+        assertFalse(connector.get("additionalProperties").asBoolean(), "closed: a typo is an error in an editor");
         assertTrue(connector.get("patternProperties").has("^transforms\\.[^.]+\\..+$"));
+        assertFalse(
+                ConnectorSchema.common().get("additionalProperties").isBoolean()
+                        && !ConnectorSchema.common().get("additionalProperties").asBoolean(),
+                "an unknown class's schema stays open");
+    }
+
+    @Test
+    void clientOverridesAndTopicCreationKeysAreSpelledOut() {
+        ObjectNode connector = ConnectorSchema.of("com.acme.FooSourceConnector", PluginType.SOURCE, "1.2", EVERYTHING);
+        java.util.List<java.util.regex.Pattern> patterns = new java.util.ArrayList<>();
+        connector
+                .get("patternProperties")
+                .fieldNames()
+                .forEachRemaining(p -> patterns.add(java.util.regex.Pattern.compile(p)));
+        java.util.function.Predicate<String> allowed =
+                key -> patterns.stream().anyMatch(p -> p.matcher(key).find());
+        assertTrue(allowed.test("consumer.override.max.poll.records"));
+        assertFalse(allowed.test("consumer.override.max.pol.records"));
+        assertTrue(allowed.test("producer.override.linger.ms"));
+        assertTrue(allowed.test("admin.override.request.timeout.ms"));
+        assertTrue(allowed.test("topic.creation.default.cleanup.policy"));
+        assertTrue(allowed.test("topic.creation.compacted.include"));
+        assertFalse(allowed.test("topic.creation.default.partitionz"));
+        assertTrue(allowed.test("value.converter.schemas.enable"), "converter keys depend on the class: open");
+        assertFalse(allowed.test("errors.tolerancee"), "errors.* keys are declared, not a prefix");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertebra.runtime.apply.Documents;
 import io.vertebra.runtime.cluster.TargetState;
 import io.vertebra.runtime.rest.BodyParser;
 import io.vertebra.runtime.rest.Http;
@@ -160,7 +161,7 @@ public final class ConnectorRoutes {
         }
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!List.of("name", "config", "initial_state").contains(field)) {
+            if (!List.of("name", "config", "initial_state", Documents.SCHEMA).contains(field)) {
                 throw RestException.badRequest("Unknown field '" + field + "' in the request body; expected name,"
                         + " config and optionally initial_state");
             }
