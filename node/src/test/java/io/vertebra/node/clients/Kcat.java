@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +28,9 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real {@code kcat} binary (librdkafka) run as a child process: stdout and stderr captured line by line
@@ -96,6 +100,14 @@ final class Kcat implements AutoCloseable {
         return kcat;
     }
 
+    /** The arguments of a keyed ({@code -K:}) idempotent acks=all producer into {@code topic}, then {@code more}. */
+    static String[] idempotentProducer(String topic, String... more) {
+        List<String> args =
+                new ArrayList<>(List.of("-P", "-t", topic, "-K:", "-X", "enable.idempotence=true", "-X", "acks=all"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     /** Runs kcat to completion with {@code input} on stdin and asserts that it exits 0. */
     static Kcat run(String name, String bootstrap, String input, String... args) {
         Kcat kcat = start(name, bootstrap, args);
@@ -108,6 +120,36 @@ final class Kcat implements AutoCloseable {
             throw new AssertionError(kcat.describe("exited with " + code));
         }
         return kcat;
+    }
+
+    /**
+     * The lifecycle of a kcat test, registered as an instance field: before the test it fails it (never skips it)
+     * when kcat is not installed; after it, it kills the kcats left running, stops the nodes started through
+     * {@link #start} and keeps their logs in {@code node/target/kcat-logs/<test method>/}.
+     */
+    static final class Session implements BeforeEachCallback, AfterEachCallback {
+        private CompatibilityCluster cluster;
+
+        /** Starts {@code size} nodes in {@code dir} for this test. */
+        CompatibilityCluster start(Path dir, int size) {
+            cluster = CompatibilityCluster.start(dir, size, "320m", Map.of());
+            return cluster;
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            requireInstalled();
+            STARTED.clear();
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) throws IOException {
+            closeAll();
+            if (cluster != null) {
+                cluster.closeKeepingLogs(NodeLogs.emptyDirectory(
+                        LOGS.resolve(context.getRequiredTestMethod().getName())));
+            }
+        }
     }
 
     /** Kills every kcat still running and forgets them all (after each test). */

@@ -51,18 +51,7 @@ final class KcatAgreement {
                     "produce-" + codec,
                     bootstrap,
                     input.toString(),
-                    "-P",
-                    "-t",
-                    topic,
-                    "-K:",
-                    "-z",
-                    codec,
-                    "-X",
-                    "enable.idempotence=true",
-                    "-X",
-                    "acks=all",
-                    "-v",
-                    "-v");
+                    Kcat.idempotentProducer(topic, "-z", codec, "-v", "-v"));
             assertEquals(perCodec, producer.deliveryReports().size(), producer.describe("delivery reports"));
         }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +21,8 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,25 +35,14 @@ class KcatFailoverIT {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final Kcat.Session kcat = new Kcat.Session();
+
     CompatibilityCluster cluster;
-
-    @BeforeAll
-    static void kcatIsInstalled() {
-        Kcat.requireInstalled();
-    }
-
-    @AfterEach
-    void stopCluster(TestInfo test) throws IOException {
-        Kcat.closeAll();
-        if (cluster != null) {
-            cluster.closeKeepingLogs(
-                    Kcat.LOGS.resolve(test.getTestMethod().orElseThrow().getName()));
-        }
-    }
 
     @Test
     void threeNodesSurviveALeaderSigkill() throws Exception {
-        cluster = CompatibilityCluster.start(dir, 3, "320m", Map.of());
+        cluster = kcat.start(dir, 3);
         String bootstrap = cluster.bootstrap();
 
         cluster.createTopic("kcat-replicated", 3, 3);
@@ -89,24 +75,18 @@ class KcatFailoverIT {
             Kcat producer = Kcat.start(
                     "failover-producer",
                     bootstrap,
-                    "-P",
-                    "-t",
-                    topic,
-                    "-p",
-                    "0",
-                    "-K:",
-                    "-z",
-                    "lz4",
-                    "-X",
-                    "enable.idempotence=true",
-                    "-X",
-                    "acks=all",
-                    "-X",
-                    "linger.ms=5",
-                    "-X",
-                    "queue.buffering.max.messages=1000",
-                    "-v",
-                    "-v");
+                    Kcat.idempotentProducer(
+                            topic,
+                            "-p",
+                            "0",
+                            "-z",
+                            "lz4",
+                            "-X",
+                            "linger.ms=5",
+                            "-X",
+                            "queue.buffering.max.messages=1000",
+                            "-v",
+                            "-v"));
             Predicate<String> delivered = line -> Kcat.DELIVERED.matcher(line).find();
             AtomicInteger written = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,10 +25,8 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,25 +40,14 @@ class KcatSingleNodeIT {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final Kcat.Session kcat = new Kcat.Session();
+
     CompatibilityCluster cluster;
-
-    @BeforeAll
-    static void kcatIsInstalled() {
-        Kcat.requireInstalled();
-    }
-
-    @AfterEach
-    void stopNode(TestInfo test) throws IOException {
-        Kcat.closeAll();
-        if (cluster != null) {
-            cluster.closeKeepingLogs(
-                    Kcat.LOGS.resolve(test.getTestMethod().orElseThrow().getName()));
-        }
-    }
 
     @Test
     void everyCodecMetadataGroupOfTwoAndOffsetsForTimes() throws Exception {
-        cluster = CompatibilityCluster.start(dir, 1, "320m", Map.of());
+        cluster = kcat.start(dir, 1);
         String bootstrap = cluster.bootstrap();
 
         cluster.createTopic("kcat-keyed", 3, 1);
@@ -115,18 +101,7 @@ class KcatSingleNodeIT {
             for (int i = 0; i < count; i++) {
                 input.append("key-").append(i % 13).append(":group-").append(i).append('\n');
             }
-            Kcat.run(
-                    "produce-group",
-                    bootstrap,
-                    input.toString(),
-                    "-P",
-                    "-t",
-                    topic,
-                    "-K:",
-                    "-X",
-                    "enable.idempotence=true",
-                    "-X",
-                    "acks=all");
+            Kcat.run("produce-group", bootstrap, input.toString(), Kcat.idempotentProducer(topic));
 
             Awaitility.await("the two members read " + count + " records")
                     .atMost(Duration.ofSeconds(60))
