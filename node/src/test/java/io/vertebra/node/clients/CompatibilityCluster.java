@@ -43,9 +43,21 @@ final class CompatibilityCluster implements AutoCloseable {
         this.admin = Admin.create(Map.of("bootstrap.servers", nodes.bootstrap()));
     }
 
-    /** Starts {@code size} nodes in {@code dir} (worker disabled) with {@code settings}, and waits until all are ready. */
+    /**
+     * Starts {@code size} nodes in {@code dir} (worker disabled) with {@code settings}, and waits until all are ready
+     * and unfenced brokers: a node prints "ready" before the controller has heard from it, and a replicated topic
+     * created in between fails with too few brokers.
+     */
     static CompatibilityCluster start(Path dir, int size, String heap, Map<String, String> settings) {
-        return new CompatibilityCluster(dir, VertebraCluster.start(dir, size, size, heap, settings));
+        CompatibilityCluster cluster =
+                new CompatibilityCluster(dir, VertebraCluster.start(dir, size, size, heap, settings));
+        try {
+            cluster.awaitLiveBrokers();
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
     }
 
     String bootstrap() {

@@ -144,7 +144,6 @@ class OlderJavaClientsIT {
         if (clusterDrivers == null) {
             closeSingleNode();
             cluster = clusterStarting.get(3, TimeUnit.MINUTES);
-            cluster.awaitLiveBrokers();
             clusterDrivers = startOps("cluster", cluster.bootstrap(), (short) 3);
         }
         // the same operations as on one node, with every topic on all three nodes (min.insync.replicas=2)
