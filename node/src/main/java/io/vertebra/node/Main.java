@@ -4,6 +4,7 @@ import io.vertebra.node.cli.ApplyCommand;
 import io.vertebra.node.cli.CliException;
 import io.vertebra.node.cli.ConnectorsCommand;
 import io.vertebra.node.cli.ConsumeCommand;
+import io.vertebra.node.cli.ExportCommand;
 import io.vertebra.node.cli.PartitionsCommand;
 import io.vertebra.node.cli.ProduceCommand;
 import io.vertebra.node.cli.TopicsCommand;
@@ -13,8 +14,9 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code vertebra} command: starts a node, and drives one from the command line (topics, produce, consume,
- * connectors, apply, validate, partitions). Exit codes: 0 success, 1 the operation failed, 2 the command line is
- * wrong, 3 the node could not be reached.
+ * connectors, apply, export, validate, partitions). Exit codes (docs/cli.md): 0 success, 1 the operation failed
+ * (including a FAILED connector or task shown or waited for), 2 the command line is wrong, 3 the node could not be
+ * reached, 4 {@code apply --wait} ran out of time.
  */
 @Command(
         name = "vertebra",
@@ -29,6 +31,7 @@ import picocli.CommandLine.Command;
             ConsumeCommand.class,
             ConnectorsCommand.class,
             ApplyCommand.class,
+            ExportCommand.class,
             ValidateCommand.class,
             PartitionsCommand.class,
             CommandLine.HelpCommand.class

@@ -8,6 +8,7 @@ import io.vertebra.runtime.ConnectRuntime;
 import io.vertebra.runtime.config.WorkerConfig;
 import io.vertebra.runtime.metrics.ProcessMeters;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ public final class Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final DataDirLock lock;
+    private final Consumer<String> progress;
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -39,15 +42,24 @@ public final class Node implements AutoCloseable {
     private Broker broker;
     private ConnectRuntime worker;
 
-    private Node(NodeConfig config, DataDirLock lock) {
+    private Node(NodeConfig config, DataDirLock lock, Consumer<String> progress) {
         this.config = config;
         this.lock = lock;
+        this.progress = progress;
     }
 
     public static Node start(NodeConfig config) throws IOException {
+        return start(config, phase -> {});
+    }
+
+    /**
+     * Starts the node, telling {@code progress} before each phase that can take long (recovering logs, joining the
+     * cluster, loading plugins, starting the worker), so a slow start shows where it is.
+     */
+    public static Node start(NodeConfig config, Consumer<String> progress) throws IOException {
         rejectUnknownKeys(config);
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
-        Node node = new Node(config, lock);
+        Node node = new Node(config, lock, progress);
         try {
             node.startParts();
             return node;
@@ -59,6 +71,16 @@ public final class Node implements AutoCloseable {
 
     private void startParts() throws IOException {
         if (config.embeddedLog()) {
+            Path logDir = config.dataDir().resolve("log").toAbsolutePath().normalize();
+            boolean unclean = Files.isDirectory(logDir) && !Files.exists(logDir.resolve(".clean-shutdown"));
+            progress.accept(
+                    unclean
+                            ? "recovering the logs in " + logDir
+                                    + " (the last stop was not clean; this can take a while)"
+                            : "opening the logs in " + logDir);
+            if (!config.cluster().isEmpty()) {
+                progress.accept("joining the cluster " + config.cluster() + " (waits for a quorum of controllers)");
+            }
             broker = Broker.start(brokerConfig(), registry);
             parts.add(broker);
         }
@@ -67,6 +89,9 @@ public final class Node implements AutoCloseable {
         if (!config.workerEnabled()) {
             return;
         }
+        progress.accept("loading plugins from " + config.pluginPath());
+        progress.accept("starting the Connect worker (group " + config.groupId() + ", REST port " + config.restPort()
+                + (config.embeddedLog() ? "" : ", Kafka " + config.bootstrapServers()) + ")");
         worker = config.embeddedLog()
                 ? ConnectRuntime.startInBackground(workerConfig(), registry)
                 : ConnectRuntime.start(workerConfig(), registry);

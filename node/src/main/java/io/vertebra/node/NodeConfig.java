@@ -9,8 +9,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -192,6 +194,46 @@ public final class NodeConfig extends AbstractConfig {
 
     public String groupId() {
         return getString(GROUP_ID);
+    }
+
+    /** Whether a key's value is a path (or, for plugin.path, a comma-separated list of them). */
+    static boolean isPathKey(String key) {
+        return key.equals(DATA_DIR) || key.equals(PLUGIN_PATH) || key.endsWith(".location");
+    }
+
+    /** {@code values} with every relative path of a {@linkplain #isPathKey path key} resolved against {@code dir}. */
+    public static Map<String, String> resolvePaths(Map<String, String> values, Path dir) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!isPathKey(k) || v == null || v.isBlank()) {
+                out.put(k, v);
+                return;
+            }
+            List<String> resolved = new ArrayList<>();
+            for (String entry : k.equals(PLUGIN_PATH) ? v.split(",") : new String[] {v}) {
+                String e = entry.trim();
+                resolved.add(
+                        e.isEmpty() || Path.of(e).isAbsolute()
+                                ? e
+                                : dir.resolve(e).normalize().toString());
+            }
+            out.put(k, String.join(",", resolved));
+        });
+        return out;
+    }
+
+    /** The entries of plugin.path that do not exist (a typo or a wrong working directory loads no connectors). */
+    public List<Path> missingPluginDirs() {
+        List<Path> missing = new ArrayList<>();
+        if (!workerEnabled()) {
+            return missing;
+        }
+        for (String entry : pluginPath().split(",")) {
+            if (!entry.isBlank() && !Files.exists(Path.of(entry.trim()))) {
+                missing.add(Path.of(entry.trim()).toAbsolutePath().normalize());
+            }
+        }
+        return missing;
     }
 
     /** Reads a node config file: YAML ({@code .yaml}, {@code .yml}, {@code .json}) or Java properties. */

@@ -37,6 +37,8 @@ import picocli.CommandLine.Option;
 public final class QuickstartCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new YAMLMapper();
+    /** Where the pipeline files of config-examples/quickstart read and write, relative to the node's directory. */
+    static final String EXAMPLES_WORK_DIR = "data/quickstart/pipeline";
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: ./data/quickstart).")
     Path dataDir = Path.of("data", "quickstart");
@@ -172,7 +174,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newHttpClient();
         List<String> names = new ArrayList<>();
         for (Path file : files) {
-            String text = Files.readString(file).replace("${quickstart.dir}", work.toString());
+            // the files name the default place relative to the working directory; any --data-dir is made absolute
+            String text = Files.readString(file).replace(EXAMPLES_WORK_DIR, work.toString());
             JsonNode doc = YAML.readTree(text);
             String name = doc.get("name").asText();
             HttpResponse<String> r = http.send(

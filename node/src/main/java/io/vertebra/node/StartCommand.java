@@ -46,7 +46,7 @@ public final class StartCommand implements Callable<Integer> {
     @Option(
             names = "--plugin-path",
             paramLabel = "DIR[,DIR]",
-            description = "Connect plugin directories (default: ./plugins).")
+            description = "Connect plugin directories (default: the plugins directory of the installation).")
     String pluginPath;
 
     @Option(names = "--group-id", paramLabel = "ID", description = "Connect cluster group id (default: vertebra).")
@@ -55,7 +55,13 @@ public final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeConfig config = new NodeConfig(effectiveConfig());
-        try (Node node = Node.start(config)) {
+        config.missingPluginDirs()
+                .forEach(dir -> System.err.println("warning: plugin directory " + dir + " (plugin.path) does not"
+                        + " exist: no connectors are loaded from it"));
+        try (Node node = Node.start(config, phase -> {
+            System.out.println("vertebra: " + phase);
+            System.out.flush();
+        })) {
             System.out.println(node.readyLine());
             System.out.flush();
             node.awaitShutdownSignal();
@@ -63,11 +69,21 @@ public final class StartCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The config file's keys, overridden by the flags given on the command line. */
+    /**
+     * The config file's keys, overridden by the flags given on the command line. Relative paths in the file are
+     * relative to the file's directory (the file travels with what it points at, wherever the shell is); relative
+     * paths in flags to the current directory, as in any command. Without a plugin path, the installation's
+     * {@code plugins} directory ({@code -Dvertebra.home}, set by the launcher and the image).
+     */
     Map<String, String> effectiveConfig() {
         Map<String, String> values = new LinkedHashMap<>();
         if (configFile != null) {
-            values.putAll(NodeConfig.read(configFile));
+            values.putAll(NodeConfig.resolvePaths(
+                    NodeConfig.read(configFile), configFile.toAbsolutePath().getParent()));
+        }
+        String home = System.getProperty("vertebra.home");
+        if (home != null && pluginPath == null && !values.containsKey(NodeConfig.PLUGIN_PATH)) {
+            values.put(NodeConfig.PLUGIN_PATH, Path.of(home).resolve("plugins").toString());
         }
         put(values, NodeConfig.DATA_DIR, dataDir);
         put(values, NodeConfig.KAFKA_PORT, kafkaPort);

@@ -81,6 +81,9 @@ class CrashRecoveryIT {
         NodeProcess restarted = NodeProcess.start(data, node.kafkaPort, node.restPort);
         try {
             restarted.awaitReady();
+            assertTrue(
+                    restarted.process.output().contains("vertebra: recovering the logs in "),
+                    "start says it recovers after a kill:\n" + restarted.process.output());
             long last = acked.lastKey();
             List<ConsumerRecord<String, String>> records =
                     NodeLifecycleIT.consume(restarted.bootstrap(), "crash", (int) last + 1);

@@ -1,6 +1,8 @@
 package io.vertebra.node;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +41,21 @@ class NodeLifecycleIT {
             assertNotEquals(0, exit, "a second node on the same data directory must refuse to start");
             assertTrue(second.process.output().contains("in use by another Vertebra node"), second.process.output());
 
+            String started = node.process.output();
+            assertTrue(
+                    started.contains("vertebra: opening the logs in "), "a line before each long phase:\n" + started);
+            assertTrue(started.contains("vertebra: loading plugins from "), started);
+            assertTrue(started.contains("vertebra: starting the Connect worker"), started);
+            await("the worker's consumer groups are coordinated")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> node.process.output().contains("coordinating 0 group(s) of partition"));
+
             assertEquals(0, node.process.terminate(Duration.ofSeconds(60)), "SIGTERM must exit 0 after a clean stop");
+            String stopped = node.process.output();
+            assertFalse(
+                    stopped.contains("no longer coordinating partition"),
+                    "no line per partition at shutdown:\n" + stopped);
+            assertTrue(stopped.contains(" partition(s) of __consumer_offsets ("), "one summary line:\n" + stopped);
             assertTrue(java.nio.file.Files.exists(data.resolve("log/.clean-shutdown")), "clean shutdown marker");
         } finally {
             node.close();
@@ -48,6 +64,7 @@ class NodeLifecycleIT {
         NodeProcess restarted = NodeProcess.start(data, node.kafkaPort, node.restPort);
         try {
             restarted.awaitReady();
+            assertTrue(restarted.process.output().contains("vertebra: opening the logs in "), "clean: no recovery");
             List<ConsumerRecord<String, String>> records = consume(restarted.bootstrap(), "lifecycle", 100);
             assertEquals(100, records.size());
             assertEquals("v0", records.get(0).value());

@@ -43,6 +43,22 @@ public final class VertebraProcess implements AutoCloseable {
             List<String> jvmOptions,
             List<String> extraArgs,
             Map<String, String> env) {
+        return start(null, dataDir, kafkaPort, restPort, heap, jvmOptions, extraArgs, env);
+    }
+
+    /**
+     * As above, in the working directory {@code workDir} (null: this process's), against which the node and its
+     * connectors resolve relative paths.
+     */
+    public static VertebraProcess start(
+            Path workDir,
+            Path dataDir,
+            int kafkaPort,
+            int restPort,
+            String heap,
+            List<String> jvmOptions,
+            List<String> extraArgs,
+            Map<String, String> env) {
         List<String> command = new ArrayList<>();
         command.add(ProjectLayout.javaBinary().toString());
         command.add("-Xmx" + heap);
@@ -62,7 +78,7 @@ public final class VertebraProcess implements AutoCloseable {
         ChildProcess process = ChildProcess.start(
                 "node-" + kafkaPort,
                 command,
-                null,
+                workDir,
                 env,
                 dataDir.resolveSibling(dataDir.getFileName() + "-node-" + System.nanoTime() + ".log"));
         return new VertebraProcess(dataDir, kafkaPort, restPort, process);

@@ -246,8 +246,13 @@ public final class GroupCoordinator implements Partitions.RoleListener, AutoClos
 
     /** Coordinator thread: stops coordinating {@code partition}; its parked requests get NOT_COORDINATOR. */
     void unloadPartition(int partition) {
+        unloadPartition(partition, false);
+    }
+
+    /** As {@link #unloadPartition(int)}; returns how many groups it unloaded. Quiet when the broker is closing. */
+    private int unloadPartition(int partition, boolean closing) {
         if (catalog.status(partition) == null) {
-            return;
+            return 0;
         }
         loads.remove(partition);
         List<ClassicGroup> groups = catalog.unload(partition);
@@ -255,11 +260,20 @@ public final class GroupCoordinator implements Partitions.RoleListener, AutoClos
             rebalance.abandon(group, Errors.NOT_COORDINATOR);
             group.transitionTo(GroupState.DEAD, scheduler.nowMs());
         }
-        log.info(
-                "no longer coordinating partition {} of {} ({} group(s) unloaded)",
-                partition,
-                OffsetsTopicLog.TOPIC,
-                groups.size());
+        if (closing) {
+            log.debug(
+                    "no longer coordinating partition {} of {} ({} group(s) unloaded)",
+                    partition,
+                    OffsetsTopicLog.TOPIC,
+                    groups.size());
+        } else {
+            log.info(
+                    "no longer coordinating partition {} of {} ({} group(s) unloaded)",
+                    partition,
+                    OffsetsTopicLog.TOPIC,
+                    groups.size());
+        }
+        return groups.size();
     }
 
     // ------------------------------------------------------------------------------------------ APIs
@@ -359,7 +373,19 @@ public final class GroupCoordinator implements Partitions.RoleListener, AutoClos
         CompletableFuture<Void> unloaded = new CompletableFuture<>();
         scheduler.execute(() -> {
             try {
-                catalog.partitions().keySet().forEach(this::unloadPartition);
+                // one line for the whole shutdown, not one per partition (50 by default)
+                List<Integer> coordinated = List.copyOf(catalog.partitions().keySet());
+                int groups = 0;
+                for (int partition : coordinated) {
+                    groups += unloadPartition(partition, true);
+                }
+                if (!coordinated.isEmpty()) {
+                    log.info(
+                            "stopped coordinating {} partition(s) of {} ({} group(s) unloaded)",
+                            coordinated.size(),
+                            OffsetsTopicLog.TOPIC,
+                            groups);
+                }
             } finally {
                 unloaded.complete(null);
             }

@@ -6,6 +6,7 @@ import io.vertebra.node.cli.LocatedYaml.Document;
 import io.vertebra.runtime.apply.Documents;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
  * {@code vertebra apply -f FILE|DIR}: checks the files offline (as {@code vertebra validate}), sends their documents
  * to {@code POST /apply}, which plans and applies them on the node, and prints the plan: what is created, changed
  * (key by key, secrets hidden), unchanged and deleted. Nothing is decided here: the node computes the plan, so the CLI,
- * CI jobs and IaC tools calling the REST API get the same answer.
+ * CI jobs and IaC tools calling the REST API get the same answer. Every problem names the file (and line) of the
+ * document it is about; {@code -f -} reads the documents from standard input.
  */
 @Command(
         name = "apply",
@@ -36,7 +38,8 @@ public final class ApplyCommand implements Callable<Integer> {
             names = {"-f", "--file"},
             paramLabel = "FILE|DIR",
             required = true,
-            description = "A YAML (multi-document) or JSON file, or a directory of them; repeat for more.")
+            description = "A YAML (multi-document) or JSON file, a directory of them, or - for standard input;"
+                    + " repeat for more.")
     List<Path> files;
 
     @Option(names = "--dry-run", description = "Print the plan and change nothing.")
@@ -55,47 +58,69 @@ public final class ApplyCommand implements Callable<Integer> {
     String set;
 
     @Option(
+            names = "--force",
+            description = "Take over connectors another apply set manages or that were created by hand, and prune"
+                    + " topics that still hold records.")
+    boolean force;
+
+    @Option(
             names = "--wait",
             paramLabel = "SECONDS",
             arity = "0..1",
             fallbackValue = "120",
-            description = "After applying, wait until every connector is in its declared state (default 120 s).")
+            description = "After applying, wait until every connector is in its declared state and stays there for"
+                    + " --stable-for (at most SECONDS, default 120); exits 1 naming the root cause when one fails.")
     Integer waitSeconds;
+
+    @Option(
+            names = "--stable-for",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "How long every task must stay RUNNING for --wait to succeed (default 5s): a task that"
+                    + " fails on its first records fails the apply.")
+    Duration stableFor;
 
     @Override
     public Integer call() throws Exception {
         String setName = set != null ? set : defaultSet(files.get(0));
-        List<JsonNode> documents = readAndCheck(ConfigFiles.expand(files), System.err);
+        List<Document> located = readAndCheck(ConfigFiles.expand(files), System.err);
+        List<JsonNode> documents = located.stream().map(Document::root).toList();
+        DocumentOrigins origins = new DocumentOrigins(located);
         ArrayNode body = RestClient.JSON.createArrayNode();
         documents.forEach(body::add);
         RestClient client = rest.client();
-        String path = "/apply?set=" + RestClient.segment(setName) + "&dry_run=" + dryRun + "&prune=" + prune;
+        String path = "/apply?set=" + RestClient.segment(setName) + "&dry_run=" + dryRun + "&prune=" + prune + "&force="
+                + force;
         RestClient.Response r = client.send("POST", path, body.toString(), "application/json");
         JsonNode plan = r.body();
         if (plan == null || !plan.has("changes")) {
-            throw new CliException(RestClient.errorMessage(r, "POST /apply"));
+            throw new CliException(origins.locate(RestClient.errorMessage(r, "POST /apply")));
         }
         if (!output.print(plan, System.out)) {
-            print(plan, System.out);
+            print(plan, System.out, origins);
         }
         if (!r.ok()) {
-            System.err.println("error: " + plan.path("message").asText());
+            System.err.println("error: " + origins.locate(plan.path("message").asText()));
             return CliException.FAILED;
         }
         if (waitSeconds != null && !dryRun) {
-            return new ConnectorWait(client, System.err).await(declaredStates(documents), waitSeconds);
+            return new ConnectorWait(declaredStates(documents), stableFor)
+                    .await(client, Duration.ofSeconds(waitSeconds), System.err);
         }
         return 0;
     }
 
     /** The documents of every file, once each has passed the offline checks; progress on {@code progress}. */
-    static List<JsonNode> readAndCheck(List<Path> files, PrintStream progress) {
+    static List<Document> readAndCheck(List<Path> files, PrintStream progress) {
         FileValidator validator = new FileValidator(SchemaCatalog.bundled());
-        List<JsonNode> documents = new ArrayList<>();
+        List<Document> documents = new ArrayList<>();
         List<FileValidator.Finding> errors = new ArrayList<>();
         int i = 0;
         for (Path file : files) {
-            FileValidator.Result result = validator.validate(file);
+            FileValidator.Result result = ConfigFiles.isStdin(file)
+                    ? validator.validate(ConfigFiles.STDIN_NAME, ConfigFiles.readStdin())
+                    : validator.validate(file);
             for (Document doc : result.documents()) {
                 if (!doc.root().has(Documents.KIND) && !doc.root().has(Documents.CONFIG)) {
                     errors.add(new FileValidator.Finding(
@@ -107,7 +132,7 @@ public final class ApplyCommand implements Callable<Integer> {
                                     + " kind: Topic, or a Kafka Connect body with name and config",
                             true));
                 } else {
-                    documents.add(doc.root());
+                    documents.add(doc);
                 }
             }
             for (FileValidator.Finding f : result.findings()) {
@@ -148,6 +173,9 @@ public final class ApplyCommand implements Callable<Integer> {
     }
 
     static String defaultSet(Path first) {
+        if (ConfigFiles.isStdin(first)) {
+            return "default";
+        }
         Path name = first.toAbsolutePath().normalize().getFileName();
         String base = name == null ? "default" : name.toString().replaceFirst("\\.(ya?ml|json)$", "");
         String clean = base.replaceAll("[^A-Za-z0-9._-]", "-");
@@ -155,7 +183,7 @@ public final class ApplyCommand implements Callable<Integer> {
     }
 
     /** The plan for people: one line per object, one per changed key, then the totals and what happened. */
-    static void print(JsonNode plan, PrintStream out) {
+    static void print(JsonNode plan, PrintStream out, DocumentOrigins origins) {
         out.println("Plan for apply set '" + plan.path("set").asText() + "'"
                 + (plan.path("prune").asBoolean() ? " (prune)" : "") + ":");
         for (JsonNode c : plan.path("changes")) {
@@ -183,8 +211,8 @@ public final class ApplyCommand implements Callable<Integer> {
                 out.println("      " + k.path("key").asText() + ": " + line);
             }
         }
-        plan.path("warnings").forEach(w -> out.println("warning: " + w.asText()));
-        plan.path("problems").forEach(p -> out.println("problem: " + p.asText()));
+        plan.path("warnings").forEach(w -> out.println("warning: " + origins.locate(w.asText())));
+        plan.path("problems").forEach(p -> out.println("problem: " + origins.locate(p.asText())));
         JsonNode s = plan.path("summary");
         if (plan.path("no_changes").asBoolean() && plan.path("problems").isEmpty()) {
             out.println("No changes: " + s.path("unchanged").asLong() + " unchanged. Nothing was written.");

@@ -11,6 +11,8 @@ public final class CliException extends RuntimeException {
     public static final int FAILED = 1;
     /** A server could not be reached. */
     public static final int UNREACHABLE = 3;
+    /** {@code --wait} ran out of time before the connectors settled (none failed). */
+    public static final int TIMED_OUT = 4;
 
     private final int exitCode;
 

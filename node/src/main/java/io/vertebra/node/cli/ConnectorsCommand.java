@@ -74,7 +74,11 @@ public final class ConnectorsCommand {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a connector's config (secrets hidden).")
+    @Command(
+            name = "get",
+            mixinStandardHelpOptions = true,
+            description = "Show a connector's config (secrets hidden); -o yaml|json prints it as an apply document"
+                    + " that vertebra apply accepts unchanged.")
     static final class Get implements Callable<Integer> {
         @Mixin
         RestOptions rest;
@@ -87,8 +91,11 @@ public final class ConnectorsCommand {
 
         @Override
         public Integer call() {
-            JsonNode info = rest.client().get("/connectors/" + RestClient.segment(name));
-            if (output.print(info, System.out)) {
+            RestClient client = rest.client();
+            JsonNode info = client.get("/connectors/" + RestClient.segment(name));
+            if (!output.human()) {
+                JsonNode status = client.get("/connectors/" + RestClient.segment(name) + "/status");
+                output.print(ExportCommand.connectorDocument(info, status), System.out);
                 return 0;
             }
             System.out.println("name: " + info.path("name").asText());
@@ -109,7 +116,8 @@ public final class ConnectorsCommand {
     @Command(
             name = "status",
             mixinStandardHelpOptions = true,
-            description = "Show the state of a connector and its tasks, with the error of a failed one.")
+            description = "Show the state of a connector and its tasks, with the root cause of a failed one; exits 1"
+                    + " when the connector or a task is FAILED.")
     static final class Status implements Callable<Integer> {
         @Mixin
         RestOptions rest;
@@ -123,30 +131,29 @@ public final class ConnectorsCommand {
         @Override
         public Integer call() {
             JsonNode status = rest.client().get("/connectors/" + RestClient.segment(name) + "/status");
-            if (output.print(status, System.out)) {
-                return 0;
-            }
-            Table table = new Table("", "STATE", "WORKER", "ERROR");
-            JsonNode c = status.path("connector");
-            table.row(
-                    "connector " + name,
-                    c.path("state").asText(),
-                    c.path("worker_id").asText(),
-                    firstLine(c));
-            for (JsonNode t : status.path("tasks")) {
+            String failure = ConnectorWait.failure(name, status);
+            if (!output.print(status, System.out)) {
+                Table table = new Table("", "STATE", "WORKER", "ERROR");
+                JsonNode c = status.path("connector");
                 table.row(
-                        "task " + t.path("id").asText(),
-                        t.path("state").asText(),
-                        t.path("worker_id").asText(),
-                        firstLine(t));
+                        "connector " + name,
+                        c.path("state").asText(),
+                        c.path("worker_id").asText(),
+                        Traces.rootCause(c.path("trace").asText("")));
+                for (JsonNode t : status.path("tasks")) {
+                    table.row(
+                            "task " + t.path("id").asText(),
+                            t.path("state").asText(),
+                            t.path("worker_id").asText(),
+                            Traces.rootCause(t.path("trace").asText("")));
+                }
+                table.print(System.out);
             }
-            table.print(System.out);
+            if (failure != null) {
+                System.err.println("error: " + failure);
+                return CliException.FAILED;
+            }
             return 0;
-        }
-
-        private static String firstLine(JsonNode state) {
-            String trace = state.path("trace").asText("");
-            return trace.isBlank() ? "" : trace.lines().findFirst().orElse("");
         }
     }
 

@@ -77,6 +77,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new CliException("-o " + format + " is not an output format of consume; use text or json");
         }
+        kafka.requireReachable();
         Map<String, Object> config = kafka.clientConfig();
         config.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         config.put("enable.auto.commit", "false");

@@ -18,6 +18,7 @@ import io.vertebra.runtime.schema.ConnectorSchema;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,15 +70,26 @@ public final class FileValidator {
     }
 
     public Result validate(Path file) {
-        List<Document> docs;
+        String text;
         try {
-            docs = LocatedYaml.read(file);
+            text = Files.readString(file);
+        } catch (IOException e) {
+            return new Result(file, List.of(), List.of(new Finding(file, 1, 1, "", "cannot read: " + e, true)));
+        }
+        return validate(file, text);
+    }
+
+    /** Validates {@code text} as if it were {@code file}'s content (standard input: JSON when it starts with '{'). */
+    public Result validate(Path file, String text) {
+        List<Document> docs;
+        boolean json = file.getFileName().toString().toLowerCase().endsWith(".json")
+                || (ConfigFiles.STDIN_NAME.equals(file) && text.stripLeading().startsWith("{"));
+        try {
+            docs = LocatedYaml.parse(file, text, json);
         } catch (LocatedYaml.ParseException e) {
             Location l = e.location();
             return new Result(
                     file, List.of(), List.of(new Finding(file, l.line(), l.column(), "", e.getMessage(), true)));
-        } catch (IOException e) {
-            return new Result(file, List.of(), List.of(new Finding(file, 1, 1, "", "cannot read: " + e, true)));
         }
         List<Finding> findings = new ArrayList<>();
         if (docs.isEmpty()) {

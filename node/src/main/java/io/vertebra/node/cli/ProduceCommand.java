@@ -38,6 +38,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        kafka.requireReachable();
         Map<String, Object> config = kafka.clientConfig();
         config.put("acks", "all");
         config.put("enable.idempotence", "true");

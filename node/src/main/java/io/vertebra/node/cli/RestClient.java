@@ -28,6 +28,9 @@ public final class RestClient {
         }
     }
 
+    /** A node that does not accept the connection by then is reported as unreachable (with its address). */
+    static final int CONNECT_TIMEOUT_S = 3;
+
     private final String base;
     private final HttpClient http;
 
@@ -39,8 +42,9 @@ public final class RestClient {
         } catch (IllegalArgumentException | java.net.MalformedURLException e) {
             throw new CliException("--url " + url + " is not a URL; give one like http://localhost:8083");
         }
-        this.http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(CONNECT_TIMEOUT_S))
+                .build();
     }
 
     public String url() {
@@ -112,7 +116,8 @@ public final class RestClient {
 
     private CliException unreachable() {
         return new CliException(
-                "cannot reach the Vertebra REST API at " + base + ": is the node running? set --url or VERTEBRA_URL",
+                "cannot reach the Vertebra REST API at " + base + " (no connection within " + CONNECT_TIMEOUT_S
+                        + " s): is the node running? set --url or VERTEBRA_URL",
                 CliException.UNREACHABLE);
     }
 }

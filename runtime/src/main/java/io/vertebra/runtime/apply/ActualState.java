@@ -22,8 +22,13 @@ public record ActualState(
      * A topic.
      *
      * @param configs the configs set on the topic itself (not the broker's defaults)
+     * @param records how many records it holds (end minus start offsets over its partitions): what pruning it loses
      */
-    public record Topic(int partitions, short replicationFactor, Map<String, String> configs) {}
+    public record Topic(int partitions, short replicationFactor, Map<String, String> configs, long records) {
+        public Topic(int partitions, short replicationFactor, Map<String, String> configs) {
+            this(partitions, replicationFactor, configs, 0);
+        }
+    }
 
     public ActualState {
         connectors = Map.copyOf(connectors);

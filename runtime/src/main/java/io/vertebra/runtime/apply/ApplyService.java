@@ -47,7 +47,11 @@ public final class ApplyService {
         return target.read(new DesiredState(List.of(), List.of())).inventories();
     }
 
-    public Outcome apply(List<JsonNode> documents, String set, boolean prune, boolean dryRun) {
+    /**
+     * @param force take over connectors another set manages or that were created by hand, and prune topics that
+     *     still hold records; without it each is a problem of the plan
+     */
+    public Outcome apply(List<JsonNode> documents, String set, boolean prune, boolean force, boolean dryRun) {
         if (set == null || !set.matches("[A-Za-z0-9._-]{1,100}")) {
             throw RestException.badRequest("The apply set name '" + set + "' may only hold letters, digits, '.', '_'"
                     + " and '-' (at most 100)");
@@ -55,7 +59,7 @@ public final class ApplyService {
         DesiredState desired = Documents.parse(documents);
         synchronized (ONE_AT_A_TIME) {
             ActualState actual = target.read(desired);
-            Plan plan = Planner.plan(desired, actual, set, prune, connect::secretKeys);
+            Plan plan = Planner.plan(desired, actual, set, prune, force, connect::secretKeys);
             plan = plan.withProblems(validate(plan));
             if (dryRun || !plan.problems().isEmpty()) {
                 return new Outcome(plan, dryRun, null);

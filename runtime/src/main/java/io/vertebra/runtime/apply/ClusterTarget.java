@@ -15,10 +15,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -94,9 +97,27 @@ public final class ClusterTarget implements ApplyTarget {
             short rf = d.partitions().isEmpty()
                     ? 0
                     : (short) d.partitions().get(0).replicas().size();
-            out.put(name, new ActualState.Topic(d.partitions().size(), rf, own));
+            out.put(name, new ActualState.Topic(d.partitions().size(), rf, own, records(d)));
         }
         return out;
+    }
+
+    /** End minus start offset over the topic's partitions: how many records deleting it loses. */
+    private long records(TopicDescription d) {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        d.partitions().forEach(p -> {
+            earliest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.earliest());
+            latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+        });
+        var starts = get(admin.listOffsets(earliest).all(), "list the start offsets of topic " + d.name());
+        var ends = get(admin.listOffsets(latest).all(), "list the end offsets of topic " + d.name());
+        long records = 0;
+        for (var e : ends.entrySet()) {
+            ListOffsetsResultInfo start = starts.get(e.getKey());
+            records += Math.max(0, e.getValue().offset() - (start == null ? 0 : start.offset()));
+        }
+        return records;
     }
 
     @Override

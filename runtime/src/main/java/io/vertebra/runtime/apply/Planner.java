@@ -30,8 +30,13 @@ import java.util.function.Function;
  *       broker's default). Fewer partitions or another replication factor are problems: Kafka cannot remove
  *       partitions, and a new replication factor is a reassignment ({@code vertebra partitions}).
  *   <li>With {@code prune}, what the set's inventory names and the documents no longer declare is deleted. Nothing
- *       outside the inventory is ever deleted.
- *   <li>Applying makes the set manage everything it declares (taking it over from another set or from hand-made).
+ *       outside the inventory is ever deleted. A topic that still holds records is deleted only with {@code force}:
+ *       the plan says how many records go.
+ *   <li>Applying makes the set manage everything it declares. Taking a connector over from another set or from one
+ *       created by hand needs {@code force} (a shared name is more often a mistake than a move); a topic is taken
+ *       over with a warning.
+ *   <li>A connector config value {@code [hidden]} (what {@code GET /connectors/NAME} and {@code vertebra export}
+ *       show for a secret) keeps the stored value, so an exported document applies unchanged.
  * </ul>
  */
 public final class Planner {
@@ -39,6 +44,7 @@ public final class Planner {
     public static final String OFFSETS_KEY = "(offsets)";
     public static final String PARTITIONS_KEY = "(partitions)";
     public static final String REPLICATION_FACTOR_KEY = "(replication.factor)";
+    public static final String RECORDS_KEY = "(records)";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,6 +59,7 @@ public final class Planner {
             ActualState actual,
             String set,
             boolean prune,
+            boolean force,
             Function<Map<String, String>, Set<String>> secretKeys) {
         List<Change> changes = new ArrayList<>();
         List<Step> steps = new ArrayList<>();
@@ -62,12 +69,20 @@ public final class Planner {
 
         for (TopicSpec t : desired.topics()) {
             planTopic(t, actual.topics().get(t.name()), changes, steps, problems);
-            ownership("topic", t.name(), actual.topics().containsKey(t.name()), set, actual, warnings);
+            ownership("topic", t.name(), actual.topics().containsKey(t.name()), set, actual, true, warnings, problems);
         }
         List<Step> stateSteps = new ArrayList<>();
         for (ConnectorSpec c : desired.connectors()) {
             planConnector(c, actual.connectors().get(c.name()), secretKeys, changes, steps, stateSteps, problems);
-            ownership("connector", c.name(), actual.connectors().containsKey(c.name()), set, actual, warnings);
+            ownership(
+                    "connector",
+                    c.name(),
+                    actual.connectors().containsKey(c.name()),
+                    set,
+                    actual,
+                    force,
+                    warnings,
+                    problems);
         }
         steps.addAll(stateSteps);
 
@@ -87,8 +102,18 @@ public final class Planner {
                 steps.add(new Plan.DeleteConnector(name));
             }
             for (String name : goneTopics) {
-                changes.add(new Change(Documents.TOPIC, name, Action.DELETE, List.of()));
+                long records = actual.topics().get(name).records();
+                List<KeyChange> keys = records > 0
+                        ? List.of(new KeyChange(RECORDS_KEY, Long.toString(records), null, false))
+                        : List.of();
+                changes.add(new Change(Documents.TOPIC, name, Action.DELETE, keys));
                 steps.add(new Plan.DeleteTopic(name));
+                if (records > 0 && !force) {
+                    problems.add("pruning topic '" + name + "' would delete the " + records + " record(s) it holds;"
+                            + " --force (force=true) deletes it anyway, or declare the topic to keep it");
+                } else if (records > 0) {
+                    warnings.add("topic '" + name + "' is deleted with the " + records + " record(s) it holds");
+                }
             }
         } else if (!goneConnectors.isEmpty() || !goneTopics.isEmpty()) {
             warnings.add("set '" + set + "' no longer declares " + describe(goneConnectors, goneTopics)
@@ -244,7 +269,17 @@ public final class Planner {
     }
 
     private static void ownership(
-            String kind, String name, boolean exists, String set, ActualState actual, List<String> warnings) {
+            String kind,
+            String name,
+            boolean exists,
+            String set,
+            ActualState actual,
+            boolean force,
+            List<String> warnings,
+            List<String> problems) {
+        if (!exists) {
+            return; // an inventory may still name what was deleted since: nothing to take over
+        }
         boolean topic = kind.equals("topic");
         List<String> others = new ArrayList<>();
         actual.inventories().forEach((other, inventory) -> {
@@ -253,20 +288,21 @@ public final class Planner {
             }
         });
         others.sort(null);
+        Inventory own = actual.inventories().getOrDefault(set, Inventory.EMPTY);
+        String owner;
         if (!others.isEmpty()) {
-            warnings.add(kind + " '" + name + "' was managed by set(s) " + others + "; set '" + set
-                    + "' manages it from now on");
-        } else if (exists
-                && !(topic
-                                ? actual.inventories()
-                                        .getOrDefault(set, Inventory.EMPTY)
-                                        .topics()
-                                : actual.inventories()
-                                        .getOrDefault(set, Inventory.EMPTY)
-                                        .connectors())
-                        .contains(name)) {
-            warnings.add(kind + " '" + name + "' exists and was not managed by apply; set '" + set
-                    + "' manages it from now on");
+            owner = "apply set(s) " + String.join(", ", others);
+        } else if (!(topic ? own.topics() : own.connectors()).contains(name)) {
+            owner = "no apply set (it was created by hand or by another tool)";
+        } else {
+            return;
+        }
+        if (force) {
+            warnings.add(
+                    kind + " '" + name + "' was managed by " + owner + "; set '" + set + "' manages it from now on");
+        } else {
+            problems.add(kind + " '" + name + "' is managed by " + owner + ", not by set '" + set + "': --force"
+                    + " (force=true) lets set '" + set + "' take it over, or rename it in the documents");
         }
     }
 

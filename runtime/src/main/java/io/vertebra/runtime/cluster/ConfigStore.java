@@ -20,6 +20,11 @@ public interface ConfigStore extends AutoCloseable {
 
     ClusterConfig snapshot();
 
+    /** Whether {@link #start} has read the stored configs: before, {@link #snapshot} is empty, not the truth. */
+    default boolean isStarted() {
+        return true;
+    }
+
     /** Stores a connector config; {@code initialState} is written too when not null (a new connector's state). */
     void putConnectorConfig(String name, Map<String, String> config, TargetState initialState);
 

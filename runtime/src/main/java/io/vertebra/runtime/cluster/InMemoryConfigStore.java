@@ -18,6 +18,11 @@ public final class InMemoryConfigStore implements ConfigStore {
         listener.onConfigChange(snapshot);
     }
 
+    @Override
+    public boolean isStarted() {
+        return listener != null;
+    }
+
     private void write(byte[] key, byte[] value) {
         ClusterConfig changed = null;
         RestartRequest[] restart = new RestartRequest[1];

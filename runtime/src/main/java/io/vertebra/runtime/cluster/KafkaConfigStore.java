@@ -18,7 +18,7 @@ public final class KafkaConfigStore implements ConfigStore {
     private volatile boolean caughtUp;
     private final Object positionLock = new Object();
     private long position; // guarded by positionLock: offset after the last record applied (one partition)
-    private TopicLog log;
+    private volatile TopicLog log;
 
     /** {@code logFactory} starts the topic log with {@link #apply} as its record handler. */
     public KafkaConfigStore(
@@ -61,6 +61,11 @@ public final class KafkaConfigStore implements ConfigStore {
                 listener.onConfigChange(snapshot);
             }
         }
+    }
+
+    @Override
+    public boolean isStarted() {
+        return log != null;
     }
 
     @Override

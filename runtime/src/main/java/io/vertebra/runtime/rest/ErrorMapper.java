@@ -2,6 +2,7 @@ package io.vertebra.runtime.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertebra.runtime.rest.entities.ErrorMessage;
+import io.vertebra.runtime.service.WorkerStartingException;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -22,6 +23,9 @@ public final class ErrorMapper {
         String message;
         if (error instanceof RestException e) {
             status = e.status();
+            message = e.getMessage();
+        } else if (error instanceof WorkerStartingException e) {
+            status = 503;
             message = e.getMessage();
         } else if (error instanceof ConfigException e) {
             status = 400;

@@ -1,6 +1,7 @@
 package io.vertebra.runtime.service;
 
 import io.vertebra.runtime.cluster.ClusterConfig;
+import io.vertebra.runtime.cluster.ConfigStore;
 import io.vertebra.runtime.cluster.RestartRequest;
 import io.vertebra.runtime.cluster.Status;
 import io.vertebra.runtime.cluster.TargetState;
@@ -56,7 +57,16 @@ public final class ConnectService {
     }
 
     private ClusterConfig config() {
-        return ctx.configStore().snapshot();
+        return store().snapshot();
+    }
+
+    /** The config store, once it holds the truth: before, every answer would be "no connectors". */
+    private ConfigStore store() {
+        ConfigStore store = ctx.configStore();
+        if (!store.isStarted()) {
+            throw new WorkerStartingException();
+        }
+        return store;
     }
 
     public List<String> connectors() {
@@ -172,7 +182,7 @@ public final class ConnectService {
             if (config().contains(name)) {
                 throw RestException.conflict("Connector " + name + " already exists");
             }
-            ctx.configStore().putConnectorConfig(name, full, initialState == null ? TargetState.STARTED : initialState);
+            store().putConnectorConfig(name, full, initialState == null ? TargetState.STARTED : initialState);
         }
         return info(name);
     }
@@ -190,7 +200,7 @@ public final class ConnectService {
             if (!created && full.equals(config().connectors().get(name))) {
                 return false; // unchanged: no write, no restart
             }
-            ctx.configStore().putConnectorConfig(name, full, created ? TargetState.STARTED : null);
+            store().putConnectorConfig(name, full, created ? TargetState.STARTED : null);
             return created;
         }
     }
@@ -238,7 +248,7 @@ public final class ConnectService {
 
     public void delete(String name) {
         requireConfig(name);
-        ctx.configStore().removeConnector(name);
+        store().removeConnector(name);
     }
 
     public ConnectorStateInfo status(String name) {
@@ -331,7 +341,7 @@ public final class ConnectService {
             throw RestException.notFound("Unknown connector " + name);
         }
         if (config().targetState(name) != state) {
-            ctx.configStore().putTargetState(name, state);
+            store().putTargetState(name, state);
         }
     }
 
@@ -341,7 +351,7 @@ public final class ConnectService {
      */
     public ConnectorStateInfo restart(String name, boolean includeTasks, boolean onlyFailed) {
         ConnectorStateInfo before = status(name);
-        ctx.configStore().requestRestart(new RestartRequest(name, -1, includeTasks, onlyFailed));
+        store().requestRestart(new RestartRequest(name, -1, includeTasks, onlyFailed));
         if (!includeTasks && !onlyFailed) {
             return null;
         }
@@ -371,7 +381,7 @@ public final class ConnectService {
         if (!cfg.contains(name) || task < 0 || task >= cfg.tasks(name).size()) {
             throw RestException.notFound("Task " + name + "-" + task + " not found");
         }
-        ctx.configStore().requestRestart(RestartRequest.ofTask(new TaskId(name, task)));
+        store().requestRestart(RestartRequest.ofTask(new TaskId(name, task)));
     }
 
     public Set<String> topics(String name) {

@@ -24,7 +24,7 @@ class ApplierTest {
         }
         DesiredState desired = Documents.parse(docs);
         ActualState actual = target.read(desired);
-        Plan plan = Planner.plan(desired, actual, set, prune, c -> Set.of());
+        Plan plan = Planner.plan(desired, actual, set, prune, false, c -> Set.of());
         return Applier.apply(plan, actual, target, step -> {});
     }
 
@@ -116,7 +116,7 @@ class ApplierTest {
     void planJsonHidesNothingButSecrets() throws Exception {
         DesiredState desired = Documents.parse(List.of(JSON.readTree(
                 "{\"name\": \"c\", \"config\": {\"connector.class\": \"X\", \"connection.password\": \"pw\"}}")));
-        Plan plan = Planner.plan(desired, target.read(desired), "s", false, c -> Set.of());
+        Plan plan = Planner.plan(desired, target.read(desired), "s", false, false, c -> Set.of());
         String json = plan.toJson(true, false).toString();
         assertTrue(!json.contains("\"pw\""), json);
         assertTrue(

@@ -38,7 +38,11 @@ class PlannerTest {
     }
 
     static Plan plan(DesiredState desired, ActualState actual, boolean prune) {
-        return Planner.plan(desired, actual, SET, prune, c -> Set.of("db.pass"));
+        return plan(desired, actual, prune, false);
+    }
+
+    static Plan plan(DesiredState desired, ActualState actual, boolean prune, boolean force) {
+        return Planner.plan(desired, actual, SET, prune, force, c -> Set.of("db.pass"));
     }
 
     static ActualState actual(
@@ -209,18 +213,30 @@ class PlannerTest {
     }
 
     @Test
-    void declaringSomethingTakesItOverFromAnotherSetOrFromHandmade() {
+    void takingOverAConnectorOfAnotherSetOrAHandmadeOneNeedsForceAndNamesItsOwner() {
         ActualState actual = actual(
                 Map.of("shared", stored("shared"), "handmade", stored("handmade")),
                 Map.of(),
                 Map.of("other", new Inventory(Set.of("shared", "theirs"), Set.of())));
-        Plan plan =
-                plan(new DesiredState(List.of(connector("shared"), connector("handmade")), List.of()), actual, true);
+        DesiredState desired = new DesiredState(List.of(connector("shared"), connector("handmade")), List.of());
+
+        Plan refused = plan(desired, actual, true, false);
         assertEquals(
                 List.of(
-                        "connector 'shared' was managed by set(s) [other]; set 'pipelines' manages it from now on",
-                        "connector 'handmade' exists and was not managed by apply; set 'pipelines' manages it from now"
-                                + " on"),
+                        "connector 'shared' is managed by apply set(s) other, not by set 'pipelines': --force"
+                                + " (force=true) lets set 'pipelines' take it over, or rename it in the documents",
+                        "connector 'handmade' is managed by no apply set (it was created by hand or by another"
+                                + " tool), not by set 'pipelines': --force (force=true) lets set 'pipelines' take it"
+                                + " over, or rename it in the documents"),
+                refused.problems());
+
+        Plan plan = plan(desired, actual, true, true);
+        assertEquals(List.of(), plan.problems());
+        assertEquals(
+                List.of(
+                        "connector 'shared' was managed by apply set(s) other; set 'pipelines' manages it from now on",
+                        "connector 'handmade' was managed by no apply set (it was created by hand or by another"
+                                + " tool); set 'pipelines' manages it from now on"),
                 plan.warnings());
         assertEquals(
                 new Inventory(Set.of("theirs"), Set.of()), plan.inventories().get("other"));
@@ -228,6 +244,53 @@ class PlannerTest {
                 new Inventory(Set.of("shared", "handmade"), Set.of()),
                 plan.inventories().get(SET));
         assertTrue(plan.noChanges(), "the configs are equal: nothing to write but the inventories");
+    }
+
+    @Test
+    void pruningATopicThatHoldsRecordsNeedsForceAndSaysHowMany() {
+        ActualState actual = actual(
+                Map.of(),
+                Map.of(
+                        "full", new ActualState.Topic(2, (short) 1, Map.of(), 1234),
+                        "empty", new ActualState.Topic(1, (short) 1, Map.of(), 0)),
+                Map.of(SET, new Inventory(Set.of(), Set.of("full", "empty"))));
+        DesiredState nothing = new DesiredState(List.of(), List.of());
+
+        Plan refused = plan(nothing, actual, true, false);
+        assertEquals(
+                List.of("pruning topic 'full' would delete the 1234 record(s) it holds; --force (force=true) deletes"
+                        + " it anyway, or declare the topic to keep it"),
+                refused.problems());
+        assertEquals(
+                List.of(new KeyChange(Planner.RECORDS_KEY, "1234", null, false)),
+                change(refused, "full").keys());
+
+        Plan forced = plan(nothing, actual, true, true);
+        assertEquals(List.of(), forced.problems());
+        assertEquals(List.of("topic 'full' is deleted with the 1234 record(s) it holds"), forced.warnings());
+        assertEquals(
+                List.of(new Plan.DeleteTopic("empty"), new Plan.DeleteTopic("full")),
+                forced.steps().stream()
+                        .sorted(java.util.Comparator.comparing(Plan.Step::name))
+                        .toList());
+    }
+
+    @Test
+    void aHiddenSecretAsExportedKeepsTheStoredValue() {
+        ActualState actual = actual(
+                Map.of("db", stored("db", "db.pass", "s3cret")),
+                Map.of(),
+                Map.of(SET, new Inventory(Set.of("db"), Set.of())));
+        Plan kept = plan(new DesiredState(List.of(connector("db", "db.pass", "[hidden]")), List.of()), actual, false);
+        assertTrue(kept.noChanges(), kept.toString());
+        assertEquals(Action.UNCHANGED, change(kept, "db").action());
+
+        Plan none =
+                plan(new DesiredState(List.of(connector("fresh", "db.pass", "[hidden]")), List.of()), actual, false);
+        assertEquals(1, none.problems().size(), none.problems().toString());
+        assertTrue(
+                none.problems().get(0).startsWith("connector 'fresh': db.pass: the value [hidden]"),
+                none.problems().get(0));
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * {@code POST /apply?set=NAME&dry_run=true&prune=true}: a whole desired state (JSON object or array, or a YAML
+ * {@code POST /apply?set=NAME&dry_run=true&prune=true&force=true}: a whole desired state (JSON object or array, or a YAML
  * stream of documents) → its plan, applied unless a dry run. 200 with the plan; 400 with the plan and
  * {@code error_code}/{@code message} when it has problems (nothing was changed); 500 when a step failed midway (the
  * message says which). {@code GET /apply/sets}: every set's inventory.
@@ -51,13 +51,14 @@ public final class ApplyRoutes {
     private Reply apply(RoutingContext ctx) {
         boolean dryRun = Http.boolQuery(ctx, "dry_run", false);
         boolean prune = Http.boolQuery(ctx, "prune", false);
+        boolean force = Http.boolQuery(ctx, "force", false);
         List<String> sets = ctx.queryParam("set");
         String set = sets.isEmpty() ? DEFAULT_SET : sets.get(sets.size() - 1).trim();
         byte[] body = ctx.body() == null || ctx.body().buffer() == null
                 ? null
                 : ctx.body().buffer().getBytes();
-        ApplyService.Outcome outcome =
-                service().apply(BodyParser.parseAll(body, ctx.request().getHeader("Content-Type")), set, prune, dryRun);
+        ApplyService.Outcome outcome = service()
+                .apply(BodyParser.parseAll(body, ctx.request().getHeader("Content-Type")), set, prune, force, dryRun);
         boolean applied = outcome.result() != null;
         ObjectNode json =
                 outcome.plan().toJson(dryRun, applied && outcome.result().ok());
