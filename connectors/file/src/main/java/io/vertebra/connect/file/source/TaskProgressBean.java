@@ -2,6 +2,8 @@ package io.vertebra.connect.file.source;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskProgressBean implements TaskProgressMXBean, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TaskProgressBean.class);
+    /** The bean registered under each name, so a stopping task never removes its successor's. */
+    private static final Map<ObjectName, TaskProgressBean> REGISTERED = new ConcurrentHashMap<>();
 
     private final Supplier<List<ProgressItem>> items;
     private final ObjectName name;
@@ -25,7 +29,7 @@ final class TaskProgressBean implements TaskProgressMXBean, AutoCloseable {
         this.name = name;
     }
 
-    static TaskProgressBean register(String connector, String task, Supplier<List<ProgressItem>> items) {
+    static synchronized TaskProgressBean register(String connector, String task, Supplier<List<ProgressItem>> items) {
         if (connector == null || task == null) {
             return new TaskProgressBean(items, null);
         }
@@ -40,6 +44,7 @@ final class TaskProgressBean implements TaskProgressMXBean, AutoCloseable {
                 // the usual case
             }
             server.registerMBean(bean, name);
+            REGISTERED.put(name, bean);
             return bean;
         } catch (JMException | RuntimeException e) {
             log.warn(
@@ -58,15 +63,17 @@ final class TaskProgressBean implements TaskProgressMXBean, AutoCloseable {
 
     @Override
     public void close() {
-        if (name == null) {
-            return;
-        }
-        try {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-        } catch (InstanceNotFoundException gone) {
-            // already unregistered
-        } catch (JMException e) {
-            log.debug("cannot unregister {}", name, e);
+        synchronized (TaskProgressBean.class) {
+            if (name == null || !REGISTERED.remove(name, this)) {
+                return; // never registered, or replaced by a newer run of the task
+            }
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (InstanceNotFoundException gone) {
+                // already unregistered
+            } catch (JMException e) {
+                log.debug("cannot unregister {}", name, e);
+            }
         }
     }
 }

@@ -74,6 +74,26 @@ class FileSourceProgressTest {
     }
 
     @Test
+    void aTaskStoppingLateLeavesTheBeanOfItsRestartedSuccessor() throws Exception {
+        Path file = Files.writeString(dir.resolve("small.log"), "one\n");
+        Map<String, String> props =
+                props(FileSourceConfig.FILE_PATHS, file.toString(), "name", "again", "task.id", "0");
+        ObjectName bean = new ObjectName("vertebra.connect:type=task-progress,connector=\"again\",task=0");
+        FileSourceTask old = new FileSourceTask();
+        old.initialize(new SourceTaskHarness(props).context());
+        old.start(props);
+        FileSourceTask restarted = new FileSourceTask();
+        restarted.initialize(new SourceTaskHarness(props).context());
+        restarted.start(props);
+        old.stop();
+        assertTrue(JMX.isRegistered(bean), "the old run's stop does not remove the new run's bean");
+        assertEquals(1, restarted.poll().size());
+        assertEquals(1, ((CompositeData[]) JMX.getAttribute(bean, "Items")).length);
+        restarted.stop();
+        assertFalse(JMX.isRegistered(bean));
+    }
+
+    @Test
     void eachTaskConfigNamesItsTaskForTheProgressBean() {
         FileSourceConnector connector = new FileSourceConnector();
         connector.start(props(FileSourceConfig.FILE_PATHS, dir.resolve("a") + "," + dir.resolve("b"), "name", "c"));
