@@ -9,6 +9,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.ByteBufferInputStream;
 
 /**
  * Walks the records section of one produced v2 batch — through kafka-clients' decompressing stream if the batch is
@@ -71,9 +72,13 @@ final class RecordsSection {
             long nowMs) {
         long baseTimestamp = batch.baseTimestamp();
         boolean checkTimestamps = rules.timestampType() == TimestampType.CREATE_TIME;
+        StreamScratch scratch = SCRATCH.get();
         if (!batch.isCompressed()) {
-            Source section = new BufferSource(
-                    buffer, batchStart + DefaultRecordBatch.RECORD_BATCH_OVERHEAD, batchStart + batch.sizeInBytes());
+            Source section = Source.of(
+                    buffer,
+                    batchStart + DefaultRecordBatch.RECORD_BATCH_OVERHEAD,
+                    batchStart + batch.sizeInBytes(),
+                    scratch.chunk);
             try {
                 walk(section, count, baseTimestamp, checkTimestamps, rules, nowMs);
             } catch (IOException e) {
@@ -85,9 +90,8 @@ final class RecordsSection {
             checkSnappySizes(
                     buffer, batchStart + DefaultRecordBatch.RECORD_BATCH_OVERHEAD, batchStart + batch.sizeInBytes());
         }
-        StreamScratch scratch = SCRATCH.get();
         try (InputStream in = batch.recordInputStream(scratch.buffers)) {
-            walk(new StreamSource(in, scratch.chunk), count, baseTimestamp, checkTimestamps, rules, nowMs);
+            walk(Source.of(in, scratch.chunk), count, baseTimestamp, checkTimestamps, rules, nowMs);
         } catch (ApiException e) {
             throw e; // a verdict of the walk
         } catch (IOException | RuntimeException e) {
@@ -256,21 +260,95 @@ final class RecordsSection {
         return new CorruptRecordException("record " + index + " of the batch " + what);
     }
 
-    /** The bytes of a records section, read forward once. */
-    private abstract static class Source {
+    /**
+     * The bytes of a records section, read forward once: the request's own array for an uncompressed section on
+     * a heap buffer, otherwise a stream (kafka-clients' decompressing one) read a chunk at a time. One class, so
+     * the per-byte calls of the walk stay monomorphic.
+     */
+    private static final class Source {
+        private final InputStream in; // null: all bytes are in bytes[at, filled)
+        private final byte[] bytes;
+        private int at;
+        private int filled;
+        private long consumedBeforeChunk;
+
+        private Source(InputStream in, byte[] bytes, int at, int filled, long consumedBeforeChunk) {
+            this.in = in;
+            this.bytes = bytes;
+            this.at = at;
+            this.filled = filled;
+            this.consumedBeforeChunk = consumedBeforeChunk;
+        }
+
+        static Source of(ByteBuffer buffer, int start, int end, byte[] chunk) {
+            if (buffer.hasArray()) {
+                int from = buffer.arrayOffset() + start;
+                return new Source(null, buffer.array(), from, buffer.arrayOffset() + end, -from);
+            }
+            ByteBuffer section = buffer.duplicate().limit(end).position(start);
+            return of(new ByteBufferInputStream(section), chunk);
+        }
+
+        static Source of(InputStream in, byte[] chunk) {
+            return new Source(in, chunk, 0, 0, 0);
+        }
+
         /** Bytes consumed so far. */
-        abstract long position();
+        long position() {
+            return consumedBeforeChunk + at;
+        }
 
         /** The next byte, 0-255; fails if the section has ended. */
-        abstract int readByte(int index) throws IOException;
+        int readByte(int index) throws IOException {
+            if (at >= filled && !fill()) {
+                throw ended(index);
+            }
+            return bytes[at++] & 0xff;
+        }
 
         /** Skips {@code n} bytes; fails if the section ends first. */
-        abstract void skip(int n, int index) throws IOException;
+        void skip(int n, int index) throws IOException {
+            int left = n;
+            while (left > filled - at) {
+                left -= filled - at;
+                at = filled;
+                if (!fill()) {
+                    throw ended(index);
+                }
+            }
+            at += left;
+        }
 
         /** True if no byte is left. */
-        abstract boolean atEnd() throws IOException;
+        boolean atEnd() throws IOException {
+            return at >= filled && !fill();
+        }
 
-        final int readVarint(int index) throws IOException {
+        /** Refills the chunk from the stream; false at its end. */
+        private boolean fill() throws IOException {
+            if (in == null) {
+                return false;
+            }
+            consumedBeforeChunk += filled;
+            at = 0;
+            filled = 0;
+            int n = in.read(bytes, 0, bytes.length);
+            if (n == 0) { // not expected of a blocking stream; one byte at a time cannot spin
+                int b = in.read();
+                if (b < 0) {
+                    return false;
+                }
+                bytes[0] = (byte) b;
+                n = 1;
+            }
+            if (n < 0) {
+                return false;
+            }
+            filled = n;
+            return true;
+        }
+
+        int readVarint(int index) throws IOException {
             int value = 0;
             for (int shift = 0; shift < 35; shift += 7) {
                 int b = readByte(index);
@@ -282,7 +360,7 @@ final class RecordsSection {
             throw corrupt(index, "has a varint longer than 5 bytes");
         }
 
-        final long readVarlong(int index) throws IOException {
+        long readVarlong(int index) throws IOException {
             long value = 0;
             for (int shift = 0; shift < 70; shift += 7) {
                 int b = readByte(index);
@@ -296,113 +374,6 @@ final class RecordsSection {
 
         static CorruptRecordException ended(int index) {
             return corrupt(index, "is cut short: the records section ends inside it (fewer records than declared?)");
-        }
-    }
-
-    /** An uncompressed section: the request's own bytes, read in place. */
-    private static final class BufferSource extends Source {
-        private final ByteBuffer buffer;
-        private final int start;
-        private final int limit;
-        private int at;
-
-        BufferSource(ByteBuffer buffer, int start, int limit) {
-            this.buffer = buffer;
-            this.start = start;
-            this.limit = limit;
-            this.at = start;
-        }
-
-        @Override
-        long position() {
-            return at - start;
-        }
-
-        @Override
-        int readByte(int index) {
-            if (at >= limit) {
-                throw ended(index);
-            }
-            return buffer.get(at++) & 0xff;
-        }
-
-        @Override
-        void skip(int n, int index) {
-            if (n > limit - at) {
-                throw ended(index);
-            }
-            at += n;
-        }
-
-        @Override
-        boolean atEnd() {
-            return at >= limit;
-        }
-    }
-
-    /** A compressed section: kafka-clients' decompressing stream, read a chunk at a time. */
-    private static final class StreamSource extends Source {
-        private final InputStream in;
-        private final byte[] chunk;
-        private int at;
-        private int filled;
-        private long consumedBeforeChunk;
-
-        StreamSource(InputStream in, byte[] chunk) {
-            this.in = in;
-            this.chunk = chunk;
-        }
-
-        @Override
-        long position() {
-            return consumedBeforeChunk + at;
-        }
-
-        /** Refills the chunk; false at the end of the stream. */
-        private boolean fill() throws IOException {
-            consumedBeforeChunk += filled;
-            at = 0;
-            filled = 0;
-            int n = in.read(chunk, 0, chunk.length);
-            if (n == 0) { // not expected of a blocking stream; one byte at a time cannot spin
-                int b = in.read();
-                if (b < 0) {
-                    return false;
-                }
-                chunk[0] = (byte) b;
-                n = 1;
-            }
-            if (n < 0) {
-                return false;
-            }
-            filled = n;
-            return true;
-        }
-
-        @Override
-        int readByte(int index) throws IOException {
-            if (at >= filled && !fill()) {
-                throw ended(index);
-            }
-            return chunk[at++] & 0xff;
-        }
-
-        @Override
-        void skip(int n, int index) throws IOException {
-            int left = n;
-            while (left > filled - at) {
-                left -= filled - at;
-                at = filled;
-                if (!fill()) {
-                    throw ended(index);
-                }
-            }
-            at += left;
-        }
-
-        @Override
-        boolean atEnd() throws IOException {
-            return at >= filled && !fill();
         }
     }
 }
