@@ -9,13 +9,12 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.utils.BufferSupplier;
-import org.apache.kafka.common.utils.CloseableIterator;
 
 /**
  * The only place that touches produced record batches before they are stored: validation and offset
@@ -23,7 +22,10 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * the topic forces a compression codec different from the producer's.
  *
  * <p>Checks per batch: magic v2, size within {@code max.message.bytes}, CRC32C, a record count that matches
- * the last offset delta, timestamps within the topic's bounds, and for compacted topics a key on every record.
+ * the last offset delta; then its records, as Kafka's LogValidator does (compressed ones through a streaming
+ * decompression that never allocates a declared size, see {@link RecordsSection}): exactly the declared count,
+ * each well formed, offset deltas 0..n-1, timestamps within the topic's bounds, and for compacted topics a key on
+ * every record. A batch that fails is refused whole and nothing of it is stored.
  * Offsets are assigned by rewriting the batch's base offset and partition leader epoch, which the CRC does not
  * cover; log-append-time rewrites the max timestamp and recomputes the CRC (kafka-clients does both).
  */
@@ -44,7 +46,8 @@ public final class ProduceBatches {
 
     /**
      * Validates every batch; throws the Kafka exception the client expects (CORRUPT_MESSAGE, RECORD_TOO_LARGE,
-     * INVALID_RECORD, INVALID_TIMESTAMP, UNSUPPORTED_FOR_MESSAGE_FORMAT) naming what is wrong.
+     * INVALID_RECORD, INVALID_TIMESTAMP, UNSUPPORTED_FOR_MESSAGE_FORMAT) naming what is wrong; a
+     * {@link RecordErrors.AtRecord} names the record too.
      */
     public static Summary validate(MemoryRecords records, Rules rules, long nowMs) {
         int batches = 0;
@@ -52,8 +55,10 @@ public final class ProduceBatches {
         boolean idempotent = false;
         boolean recompress = false;
         int consumed = 0;
+        ByteBuffer buffer = records.buffer();
         for (MutableRecordBatch batch : records.batches()) {
             batches++;
+            int batchStart = buffer.position() + consumed;
             consumed += batch.sizeInBytes();
             if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
                 throw new UnsupportedForMessageFormatException("record batch magic " + batch.magic()
@@ -89,9 +94,8 @@ public final class ProduceBatches {
             if (rules.timestampType() == TimestampType.CREATE_TIME) {
                 checkTimestamp(batch.maxTimestamp(), rules, nowMs);
             }
-            if (rules.compacted()) {
-                requireKeys(batch);
-            }
+            // magic v2 (checked above) is always a DefaultRecordBatch
+            RecordsSection.validate((DefaultRecordBatch) batch, buffer, batchStart, batchCount, rules, nowMs);
             recompress |= needsRecompression(batch.compressionType(), rules.topicCompression());
         }
         if (consumed != records.sizeInBytes()) {
@@ -105,29 +109,33 @@ public final class ProduceBatches {
     }
 
     private static void checkTimestamp(long timestamp, Rules rules, long nowMs) {
-        if (timestamp == RecordBatch.NO_TIMESTAMP) {
-            return;
-        }
-        if (timestamp - nowMs > rules.timestampAfterMaxMs()) {
-            throw new InvalidTimestampException("timestamp " + timestamp + " is more than "
-                    + rules.timestampAfterMaxMs() + " ms in the future (message.timestamp.after.max.ms)");
-        }
-        if (nowMs - timestamp > rules.timestampBeforeMaxMs()) {
-            throw new InvalidTimestampException("timestamp " + timestamp + " is more than "
-                    + rules.timestampBeforeMaxMs() + " ms in the past (message.timestamp.before.max.ms)");
+        String problem = timestampProblem(timestamp, rules, nowMs);
+        if (problem != null) {
+            throw new InvalidTimestampException("the batch's max " + problem);
         }
     }
 
-    private static void requireKeys(RecordBatch batch) {
-        try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-            while (it.hasNext()) {
-                Record record = it.next();
-                if (!record.hasKey()) {
-                    throw new InvalidRecordException("compacted topic requires a key on every record; offset delta "
-                            + (record.offset() - batch.baseOffset()) + " has none");
-                }
-            }
+    /** One record's timestamp; {@code index} is its place in the batch. */
+    static void checkTimestamp(long timestamp, Rules rules, long nowMs, int index) {
+        String problem = timestampProblem(timestamp, rules, nowMs);
+        if (problem != null) {
+            throw new RecordErrors.InvalidTimestamp(index, "record " + index + " of the batch: " + problem);
         }
+    }
+
+    private static String timestampProblem(long timestamp, Rules rules, long nowMs) {
+        if (timestamp == RecordBatch.NO_TIMESTAMP) {
+            return null;
+        }
+        if (timestamp - nowMs > rules.timestampAfterMaxMs()) {
+            return "timestamp " + timestamp + " is more than " + rules.timestampAfterMaxMs()
+                    + " ms in the future (message.timestamp.after.max.ms)";
+        }
+        if (nowMs - timestamp > rules.timestampBeforeMaxMs()) {
+            return "timestamp " + timestamp + " is more than " + rules.timestampBeforeMaxMs()
+                    + " ms in the past (message.timestamp.before.max.ms)";
+        }
+        return null;
     }
 
     private static boolean needsRecompression(CompressionType batchCodec, String topicCompression) {

@@ -7,6 +7,7 @@ import io.vertebra.log.metrics.TopicMetrics;
 import io.vertebra.log.protocol.ApiHandler;
 import io.vertebra.log.protocol.RequestContext;
 import io.vertebra.log.record.ProduceBatches;
+import io.vertebra.log.record.RecordErrors;
 import io.vertebra.log.replication.DelayedOperations;
 import io.vertebra.log.replication.Partition;
 import io.vertebra.log.replication.Partitions;
@@ -105,6 +106,11 @@ public final class ProduceHandler implements ApiHandler {
                     }
                 } catch (ApiException e) {
                     r.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+                    if (e instanceof RecordErrors.AtRecord atRecord) {
+                        r.setRecordErrors(List.of(new ProduceResponseData.BatchIndexAndErrorMessage()
+                                .setBatchIndex(atRecord.batchIndex())
+                                .setBatchIndexErrorMessage(e.getMessage())));
+                    }
                 }
             }
         }
