@@ -227,6 +227,10 @@ class DockerStackIT {
             command.configFile = mounted;
             NodeConfig config = new NodeConfig(command.effectiveConfig());
             assertEquals("0.0.0.0", config.bindHost(), "a node advertising a service name binds every interface");
+            assertEquals(
+                    "true",
+                    config.passThrough().get("rest.unauthenticated.remote.access"),
+                    "without REST users, a node binding every interface starts only when this allows it");
             assertEquals("/var/lib/vertebra", config.dataDir().toString(), "data in the image's volume");
             assertEquals(8083, config.restPort(), "REST where the HEALTHCHECK and Prometheus look");
             bootstrap.add(command.host + ":" + config.kafkaPort());
@@ -272,6 +276,10 @@ class DockerStackIT {
         Path config = ROOT.resolve(copied.group(1));
         NodeConfig node = new NodeConfig(NodeConfig.read(config));
         assertEquals("0.0.0.0", node.bindHost(), "reachable through published ports");
+        assertEquals(
+                "true",
+                node.passThrough().get("rest.unauthenticated.remote.access"),
+                "without REST users, a node binding every interface starts only when this allows it");
         assertEquals("/opt/vertebra/plugins", node.pluginPath());
         assertKnownKeys(config);
         assertTrue(text.contains(

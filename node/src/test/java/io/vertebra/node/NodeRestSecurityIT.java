@@ -106,6 +106,47 @@ class NodeRestSecurityIT {
         }
     }
 
+    @Test
+    void aNodeListeningOnEveryInterfaceWithoutAuthenticationStartsOnlyWhenAllowed() throws Exception {
+        Path refusedConfig = dir.resolve("refused.yaml");
+        Files.writeString(refusedConfig, "bind.host: 0.0.0.0\n");
+        try (NodeProcess node = NodeProcess.start(
+                dir.resolve("refused"), Ports.free(), Ports.free(), "--config", refusedConfig.toString())) {
+            int exit = node.process.awaitExit(Duration.ofSeconds(90));
+            String output = node.process.output();
+            assertTrue(exit != 0, "exit " + exit + ": " + output);
+            assertTrue(
+                    output.contains("The REST API would listen on 0.0.0.0, a non-loopback address, without"
+                            + " authentication"),
+                    output);
+            assertTrue(output.contains("rest.unauthenticated.remote.access=true"), output);
+            assertFalse(output.contains("vertebra ready"), output);
+        }
+
+        Path allowedConfig = dir.resolve("allowed.yaml");
+        Files.writeString(allowedConfig, "bind.host: 0.0.0.0\nrest.unauthenticated.remote.access: true\n");
+        try (NodeProcess node = NodeProcess.start(
+                dir.resolve("allowed"), Ports.free(), Ports.free(), "--config", allowedConfig.toString())) {
+            node.awaitReady();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            await("the worker is ready")
+                    .atMost(Duration.ofSeconds(90))
+                    .until(() -> send(client, "http://127.0.0.1:" + node.restPort + "/ready", null)
+                                    .statusCode()
+                            == 200);
+            assertEquals(
+                    200,
+                    send(client, "http://127.0.0.1:" + node.restPort + "/connectors", null)
+                            .statusCode());
+            assertEquals(0, node.process.terminate(Duration.ofSeconds(30)));
+            assertTrue(
+                    node.process.output().contains("(allowed by rest.unauthenticated.remote.access=true)"),
+                    node.process.output());
+        }
+    }
+
     private static HttpResponse<String> send(HttpClient client, String url, String userPassword)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));

@@ -19,6 +19,7 @@ import io.vertebra.runtime.metrics.ProcessMeters;
 import io.vertebra.runtime.offsets.KafkaOffsetStore;
 import io.vertebra.runtime.offsets.OffsetStore;
 import io.vertebra.runtime.plugins.Plugins;
+import io.vertebra.runtime.rest.CrossSiteGuard;
 import io.vertebra.runtime.rest.RestSecurity;
 import io.vertebra.runtime.rest.RestServer;
 import io.vertebra.runtime.service.ConnectService;
@@ -184,10 +185,16 @@ public final class ConnectRuntime implements AutoCloseable {
                 },
                 () -> startError,
                 3000);
-        rest = RestServer.start(
-                new RestServer.Settings(host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), security),
-                new RestServer.Backends(() -> service, () -> ready, readiness, registry, metrics::refresh));
         String advertised = config.getString(WorkerConfig.REST_ADVERTISED_HOST);
+        CrossSiteGuard guard = new CrossSiteGuard(
+                security.scheme(),
+                List.of(host, advertised),
+                config.getList(WorkerConfig.REST_ALLOWED_ORIGINS),
+                config.getList(WorkerConfig.REST_ALLOWED_HOSTS));
+        rest = RestServer.start(
+                new RestServer.Settings(host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), security, guard),
+                new RestServer.Backends(() -> service, () -> ready, readiness, registry, metrics::refresh));
+        RestSecurity.exposureWarning(config, security).ifPresent(log::warn);
         url = security.scheme() + "://" + (advertised.isBlank() ? host : advertised) + ":" + rest.port() + "/";
         if (security.basicAuth() || security.tls().isPresent()) {
             log.info("{} on {}", security, url);

@@ -52,6 +52,10 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String REST_MAX_BODY_BYTES = "rest.max.body.bytes";
     public static final String REST_BASIC_AUTH_USERS = "rest.basic.auth.users";
     public static final String REST_BASIC_AUTH_OPEN_PATHS = "rest.basic.auth.open.paths";
+    public static final String REST_BASIC_AUTH_ROLES = "rest.basic.auth.roles";
+    public static final String REST_ALLOWED_ORIGINS = "rest.allowed.origins";
+    public static final String REST_ALLOWED_HOSTS = "rest.allowed.hosts";
+    public static final String REST_UNAUTHENTICATED_REMOTE_ACCESS = "rest.unauthenticated.remote.access";
     public static final String REST_SSL_KEYSTORE_LOCATION = "rest.ssl.keystore.location";
     public static final String REST_SSL_KEYSTORE_PASSWORD = "rest.ssl.keystore.password";
     public static final String REST_SSL_KEYSTORE_TYPE = "rest.ssl.keystore.type";
@@ -223,6 +227,39 @@ public final class WorkerConfig extends AbstractConfig {
                     Importance.LOW,
                     "Paths answered without credentials when basic authentication is on (probes of container"
                             + " platforms carry none).")
+            .define(
+                    REST_BASIC_AUTH_ROLES,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Roles of the users of rest.basic.auth.users, as user:role,user:role. viewer: GET and HEAD only"
+                            + " (reads, /metrics, /health, /ready); admin: everything. A user not listed is admin,"
+                            + " as every user was before roles existed.")
+            .define(
+                    REST_ALLOWED_ORIGINS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Origins (scheme://host:port) of web pages allowed to call the REST API from a browser, besides"
+                            + " the API's own origin; they also get CORS headers. * allows any page (not"
+                            + " recommended). A request with another Origin header gets 403; requests without one"
+                            + " (curl, Terraform, kcctl) are not affected.")
+            .define(
+                    REST_ALLOWED_HOSTS,
+                    Type.LIST,
+                    "",
+                    Importance.LOW,
+                    "Names clients may use in the Host header, besides IP addresses, localhost, rest.host.name,"
+                            + " rest.advertised.host.name and the hosts of rest.allowed.origins; * allows any. Other"
+                            + " names get 403 (a DNS rebinding page would use its own name).")
+            .define(
+                    REST_UNAUTHENTICATED_REMOTE_ACCESS,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.HIGH,
+                    "Lets the REST API listen on a non-loopback address (rest.host.name, the node's bind.host)"
+                            + " without authentication (rest.basic.auth.users or rest.ssl.client.auth=required)."
+                            + " false: such a worker refuses to start.")
             .define(
                     REST_SSL_KEYSTORE_LOCATION,
                     Type.STRING,

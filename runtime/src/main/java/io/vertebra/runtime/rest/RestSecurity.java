@@ -3,6 +3,8 @@ package io.vertebra.runtime.rest;
 import io.vertebra.runtime.config.ConfigProviders;
 import io.vertebra.runtime.config.WorkerConfig;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +22,32 @@ import org.apache.kafka.common.config.types.Password;
 
 /**
  * How the REST API is protected, read from the worker's {@code rest.basic.auth.*} and {@code rest.ssl.*} settings:
- * HTTP Basic users (none: no authentication) and TLS (none: plain HTTP). Secret values may be {@code ${file:...}},
+ * HTTP Basic users with their {@link Role} (none: no authentication) and TLS (none: plain HTTP). A worker that
+ * would listen on a non-loopback address without authentication is refused unless
+ * {@code rest.unauthenticated.remote.access} allows it. Secret values may be {@code ${file:...}},
  * {@code ${env:...}} or {@code ${directory:...}} placeholders, resolved here once at start.
  *
  * <p>Passwords are held as {@link Password}, whose {@code toString} is {@code [hidden]}, and no message of this
  * class contains one: errors name the key, the entry or the file, never the secret. Immutable and thread-safe.
  */
 public final class RestSecurity {
-    private static final RestSecurity NONE = new RestSecurity(Map.of(), List.of(), null);
+    private static final RestSecurity NONE = new RestSecurity(Map.of(), Map.of(), List.of(), null);
+
+    /** What a user may do: a viewer only reads (GET, HEAD), an admin does everything. */
+    public enum Role {
+        VIEWER,
+        ADMIN;
+
+        /** True when this role may send {@code method}. */
+        public boolean allows(String method) {
+            return this == ADMIN || method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** TLS settings of the listener, with stores already checked to open with their passwords. */
     public record Tls(
@@ -42,11 +62,14 @@ public final class RestSecurity {
             List<String> protocols) {}
 
     private final Map<String, byte[]> passwordDigests;
+    private final Map<String, Role> roles;
     private final List<String> openPaths;
     private final Tls tls;
 
-    private RestSecurity(Map<String, byte[]> passwordDigests, List<String> openPaths, Tls tls) {
+    private RestSecurity(
+            Map<String, byte[]> passwordDigests, Map<String, Role> roles, List<String> openPaths, Tls tls) {
         this.passwordDigests = Map.copyOf(passwordDigests);
+        this.roles = Map.copyOf(roles);
         this.openPaths = List.copyOf(openPaths);
         this.tls = tls;
     }
@@ -61,11 +84,57 @@ public final class RestSecurity {
         List<String> problems = new ArrayList<>();
         Map<String, byte[]> users =
                 users(secret(config, providers, WorkerConfig.REST_BASIC_AUTH_USERS, problems), problems);
+        Map<String, Role> roles = roles(config.getList(WorkerConfig.REST_BASIC_AUTH_ROLES), users, problems);
         Tls tls = tls(config, providers, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid REST security settings: " + String.join("; ", problems));
         }
-        return new RestSecurity(users, config.getList(WorkerConfig.REST_BASIC_AUTH_OPEN_PATHS), tls);
+        RestSecurity security =
+                new RestSecurity(users, roles, config.getList(WorkerConfig.REST_BASIC_AUTH_OPEN_PATHS), tls);
+        String host = config.getString(WorkerConfig.REST_HOST);
+        if (!security.authenticates() && !isLoopback(host)) {
+            if (!config.getBoolean(WorkerConfig.REST_UNAUTHENTICATED_REMOTE_ACCESS)) {
+                throw new ConfigException(unauthenticatedRemote(host)
+                        + ": anyone who reaches this address could create connectors (which run code and read"
+                        + " files). Set " + WorkerConfig.REST_BASIC_AUTH_USERS + " (docs/security.md), bind a"
+                        + " loopback address (" + WorkerConfig.REST_HOST + ", the node's bind.host), or, when a"
+                        + " firewall or the container network already limits who can connect, set "
+                        + WorkerConfig.REST_UNAUTHENTICATED_REMOTE_ACCESS + "=true");
+            }
+        }
+        return security;
+    }
+
+    /** The start-up warning when the API is reachable from other machines without authentication, else empty. */
+    public static Optional<String> exposureWarning(WorkerConfig config, RestSecurity security) {
+        String host = config.getString(WorkerConfig.REST_HOST);
+        return security.authenticates() || isLoopback(host)
+                ? Optional.empty()
+                : Optional.of(unauthenticatedRemote(host) + " (allowed by "
+                        + WorkerConfig.REST_UNAUTHENTICATED_REMOTE_ACCESS + "=true): anyone who can connect may"
+                        + " create connectors; set " + WorkerConfig.REST_BASIC_AUTH_USERS + " to require a password");
+    }
+
+    private static String unauthenticatedRemote(String host) {
+        return "The REST API would listen on " + host + ", a non-loopback address, without authentication";
+    }
+
+    /** True when every request must carry credentials: HTTP Basic users or required client certificates. */
+    public boolean authenticates() {
+        return basicAuth() || (tls != null && tls.clientAuth().equalsIgnoreCase("required"));
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The role of an authenticated user; users without a {@code rest.basic.auth.roles} entry are admins. */
+    public Role role(String user) {
+        return roles.getOrDefault(user, Role.ADMIN);
     }
 
     public boolean basicAuth() {
@@ -99,7 +168,12 @@ public final class RestSecurity {
 
     @Override
     public String toString() {
-        return "REST security: " + (basicAuth() ? "basic auth for " + passwordDigests.size() + " user(s)" : "no auth")
+        long viewers = roles.values().stream().filter(r -> r == Role.VIEWER).count();
+        return "REST security: "
+                + (basicAuth()
+                        ? "basic auth for " + passwordDigests.size() + " user(s)"
+                                + (viewers > 0 ? " (" + viewers + " viewer(s))" : "")
+                        : "no auth")
                 + ", " + (tls == null ? "plain HTTP" : "TLS (client auth " + tls.clientAuth() + ")");
     }
 
@@ -159,6 +233,29 @@ public final class RestSecurity {
                     + " turn authentication off)");
         }
         return users;
+    }
+
+    private static Map<String, Role> roles(List<String> entries, Map<String, byte[]> users, List<String> problems) {
+        String key = WorkerConfig.REST_BASIC_AUTH_ROLES;
+        Map<String, Role> roles = new LinkedHashMap<>();
+        for (String raw : entries) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int colon = entry.lastIndexOf(':');
+            String user = colon <= 0 ? entry : entry.substring(0, colon).trim();
+            String role = colon <= 0 ? "" : entry.substring(colon + 1).trim().toUpperCase(Locale.ROOT);
+            if (colon <= 0 || !(role.equals("VIEWER") || role.equals("ADMIN"))) {
+                problems.add(key + ": entry '" + entry + "' is not user:role with a role of viewer or admin");
+            } else if (!users.containsKey(user)) {
+                problems.add(key + ": user '" + user + "' is not one of " + WorkerConfig.REST_BASIC_AUTH_USERS
+                        + (users.isEmpty() ? " (which is unset)" : " (" + String.join(", ", users.keySet()) + ")"));
+            } else if (roles.put(user, Role.valueOf(role)) != null) {
+                problems.add(key + ": user '" + user + "' is listed twice");
+            }
+        }
+        return roles;
     }
 
     private static Tls tls(WorkerConfig config, ConfigProviders providers, List<String> problems) {

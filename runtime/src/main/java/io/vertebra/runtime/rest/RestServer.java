@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyStoreOptions;
@@ -34,8 +35,8 @@ import java.util.function.Supplier;
  * says.
  */
 public final class RestServer implements AutoCloseable {
-    /** Where and how to listen. */
-    public record Settings(String host, int port, int maxBodyBytes, RestSecurity security) {}
+    /** Where and how to listen, and which browser requests to refuse. */
+    public record Settings(String host, int port, int maxBodyBytes, RestSecurity security, CrossSiteGuard guard) {}
 
     /**
      * What the routes serve.
@@ -66,6 +67,7 @@ public final class RestServer implements AutoCloseable {
         try {
             Router router = Router.router(vertx);
             int maxBodyBytes = settings.maxBodyBytes();
+            guardCrossSite(router, settings.guard());
             router.route()
                     .handler(
                             BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false));
@@ -84,7 +86,37 @@ public final class RestServer implements AutoCloseable {
                         basic.handle(ctx);
                     }
                 });
+                router.route().handler(ctx -> {
+                    String method = ctx.request().method().name();
+                    if (ctx.user() == null) {
+                        ctx.next(); // an open path
+                        return;
+                    }
+                    String user = ctx.user().principal().getString("username");
+                    RestSecurity.Role role = security.role(user);
+                    if (role.allows(method)) {
+                        ctx.next();
+                    } else {
+                        ErrorMapper.send(
+                                ctx,
+                                403,
+                                "User '" + user + "' has role " + role + ", which may only read (GET, HEAD); "
+                                        + method + " " + ctx.request().path() + " needs role admin (see "
+                                        + "rest.basic.auth.roles)",
+                                Http.JSON);
+                    }
+                });
             }
+            router.route().handler(ctx -> {
+                if (hasBody(ctx)) {
+                    var refusal = CrossSiteGuard.refuseBodyType(ctx.request().getHeader("Content-Type"));
+                    if (refusal.isPresent()) {
+                        ErrorMapper.send(ctx, 415, refusal.get(), Http.JSON);
+                        return;
+                    }
+                }
+                ctx.next();
+            });
             Http http = new Http(router);
             new HealthRoutes(backends.started(), backends.readiness()).register(http);
             new MetricsRoutes(backends.registry(), backends.beforeScrape()).register(router);
@@ -147,6 +179,60 @@ public final class RestServer implements AutoCloseable {
             throw new IllegalStateException(
                     "cannot start the REST server on " + settings.host() + ":" + settings.port() + ": " + e, e);
         }
+    }
+
+    /**
+     * Refuses a foreign {@code Host} or {@code Origin} with 403; answers origins of {@code rest.allowed.origins}
+     * with CORS headers, and their preflight {@code OPTIONS} with 204.
+     */
+    private static void guardCrossSite(Router router, CrossSiteGuard guard) {
+        router.route().handler(ctx -> {
+            String host = hostHeader(ctx.request());
+            String origin = ctx.request().getHeader("Origin");
+            var refusal = guard.refuseHost(host).or(() -> guard.refuseOrigin(origin, host));
+            if (refusal.isPresent()) {
+                ErrorMapper.send(ctx, 403, refusal.get(), Http.JSON);
+                return;
+            }
+            if (guard.isAllowedForeign(origin)) {
+                ctx.response()
+                        .putHeader("Access-Control-Allow-Origin", origin)
+                        .putHeader("Access-Control-Allow-Credentials", "true")
+                        .putHeader("Vary", "Origin");
+                if (ctx.request().method() == HttpMethod.OPTIONS
+                        && ctx.request().getHeader("Access-Control-Request-Method") != null) {
+                    ctx.response()
+                            .putHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE")
+                            .putHeader("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization")
+                            .putHeader("Access-Control-Max-Age", "600")
+                            .setStatusCode(204)
+                            .end();
+                    return;
+                }
+            }
+            ctx.next();
+        });
+    }
+
+    /** {@code Host} of HTTP/1.1, {@code :authority} of HTTP/2 (upgraded from h2c by the JDK's client); null: none. */
+    private static String hostHeader(io.vertx.core.http.HttpServerRequest request) {
+        var authority = request.authority();
+        if (authority == null) {
+            return request.getHeader("Host");
+        }
+        String host = authority.host().contains(":") && !authority.host().startsWith("[")
+                ? "[" + authority.host() + "]"
+                : authority.host();
+        return authority.port() < 0 ? host : host + ":" + authority.port();
+    }
+
+    /** True when the request carries a body (a length above 0, or chunks). */
+    private static boolean hasBody(io.vertx.ext.web.RoutingContext ctx) {
+        if (ctx.body() != null && ctx.body().length() > 0) {
+            return true;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        return length != null && !length.trim().equals("0");
     }
 
     private static HttpServerOptions options(Settings settings) {

@@ -18,7 +18,7 @@ final class Rest {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    record Answer(int status, String body, String contentType, String location) {
+    record Answer(int status, String body, String contentType, String location, String allowOrigin) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -53,8 +53,12 @@ final class Rest {
         return send(method, path, body.getBytes(StandardCharsets.UTF_8), "application/yaml");
     }
 
-    Answer send(String method, String path, byte[] body, String contentType) {
+    /** {@code headers}: more request headers, as name, value, name, value. */
+    Answer send(String method, String path, byte[] body, String contentType, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -68,7 +72,8 @@ final class Rest {
                     r.statusCode(),
                     r.body(),
                     r.headers().firstValue("Content-Type").orElse(""),
-                    r.headers().firstValue("Location").orElse(null));
+                    r.headers().firstValue("Location").orElse(null),
+                    r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path, e);
         } catch (InterruptedException e) {

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.common.config.ConfigException;
@@ -67,7 +68,12 @@ class RestSecurityTest {
         assertFalse(security.toString().contains(ALICE_SECRET), security.toString());
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = RestServer.start(
-                new RestServer.Settings("127.0.0.1", 0, 1 << 20, security),
+                new RestServer.Settings(
+                        "127.0.0.1",
+                        0,
+                        1 << 20,
+                        security,
+                        new CrossSiteGuard("https", List.of(), List.of(), List.of())),
                 new RestServer.Backends(
                         () -> null,
                         () -> false,
@@ -206,5 +212,65 @@ class RestSecurityTest {
         assertTrue(bad.getMessage().contains("rest.ssl.client.auth"), bad.getMessage());
         assertEquals("http", security(Map.of()).scheme());
         assertFalse(security(Map.of()).basicAuth());
+    }
+
+    @Test
+    void aNonLoopbackBindWithoutAuthenticationIsRefusedUnlessAllowed() {
+        ConfigException refused =
+                assertThrows(ConfigException.class, () -> security(Map.of(WorkerConfig.REST_HOST, "0.0.0.0")));
+        String message = refused.getMessage();
+        assertTrue(message.contains("0.0.0.0, a non-loopback address, without authentication"), message);
+        assertTrue(message.contains("rest.basic.auth.users"), message);
+        assertTrue(message.contains("rest.unauthenticated.remote.access=true"), message);
+
+        Map<String, String> allowed =
+                Map.of(WorkerConfig.REST_HOST, "0.0.0.0", WorkerConfig.REST_UNAUTHENTICATED_REMOTE_ACCESS, "true");
+        RestSecurity open = security(allowed);
+        String warning =
+                RestSecurity.exposureWarning(new WorkerConfig(allowed), open).orElseThrow();
+        assertTrue(warning.contains("rest.unauthenticated.remote.access=true"), warning);
+
+        Map<String, String> withUsers =
+                Map.of(WorkerConfig.REST_HOST, "0.0.0.0", WorkerConfig.REST_BASIC_AUTH_USERS, "alice:" + ALICE_SECRET);
+        RestSecurity authenticated = security(withUsers);
+        assertTrue(RestSecurity.exposureWarning(new WorkerConfig(withUsers), authenticated)
+                .isEmpty());
+        for (String loopback : new String[] {"127.0.0.1", "localhost", "::1"}) {
+            Map<String, String> local = Map.of(WorkerConfig.REST_HOST, loopback);
+            assertTrue(RestSecurity.exposureWarning(new WorkerConfig(local), security(local))
+                    .isEmpty());
+        }
+    }
+
+    @Test
+    void usersHaveRolesAndUnlistedUsersAreAdmins() {
+        RestSecurity security = security(Map.of(
+                WorkerConfig.REST_BASIC_AUTH_USERS,
+                "alice:" + ALICE_SECRET + ",scrape:" + BOB_SECRET,
+                WorkerConfig.REST_BASIC_AUTH_ROLES,
+                "scrape:viewer"));
+        assertEquals(RestSecurity.Role.VIEWER, security.role("scrape"));
+        assertEquals(RestSecurity.Role.ADMIN, security.role("alice"));
+        assertTrue(security.toString().contains("(1 viewer(s))"), security.toString());
+        for (String method : new String[] {"GET", "HEAD"}) {
+            assertTrue(RestSecurity.Role.VIEWER.allows(method));
+        }
+        for (String method : new String[] {"POST", "PUT", "PATCH", "DELETE"}) {
+            assertFalse(RestSecurity.Role.VIEWER.allows(method), method);
+            assertTrue(RestSecurity.Role.ADMIN.allows(method), method);
+        }
+
+        ConfigException bad = assertThrows(
+                ConfigException.class,
+                () -> security(Map.of(
+                        WorkerConfig.REST_BASIC_AUTH_USERS,
+                        "alice:" + ALICE_SECRET,
+                        WorkerConfig.REST_BASIC_AUTH_ROLES,
+                        "alice:root,bob:viewer,alice:viewer,alice:admin")));
+        String message = bad.getMessage();
+        assertTrue(message.contains("entry 'alice:root' is not user:role with a role of viewer or admin"), message);
+        assertTrue(message.contains("user 'bob' is not one of rest.basic.auth.users (alice)"), message);
+        assertTrue(message.contains("user 'alice' is listed twice"), message);
+        assertFalse(message.contains(ALICE_SECRET), message);
     }
 }
