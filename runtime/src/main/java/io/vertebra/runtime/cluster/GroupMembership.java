@@ -54,6 +54,10 @@ public final class GroupMembership implements Membership {
     private final String url;
     private final Supplier<ClusterConfig> config;
     private final java.util.function.LongSupplier position;
+    /** A rejoin was asked for (from any thread) since the group thread last started joining. */
+    private final java.util.concurrent.atomic.AtomicBoolean changedSinceJoinStarted =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private final Metrics metrics;
     private final ConsumerNetworkClient client;
     private final Coordinator coordinator;
@@ -165,6 +169,7 @@ public final class GroupMembership implements Membership {
 
     @Override
     public void requestRejoin() {
+        changedSinceJoinStarted.set(true);
         coordinator.requestRejoin("the set of connectors or tasks changed");
         client.wakeup();
     }
@@ -242,7 +247,13 @@ public final class GroupMembership implements Membership {
                 now = time.milliseconds();
             }
             if (rejoinNeededOrPending()) {
+                changedSinceJoinStarted.set(false);
                 ensureActiveGroup();
+                if (changedSinceJoinStarted.get()) {
+                    // asked for while this join was under way: the join's end clears the coordinator's own flag,
+                    // and its assignment may predate the change (a connector created then would never run)
+                    requestRejoin("the set of connectors or tasks changed while the group was rebalancing");
+                }
                 now = time.milliseconds();
             }
             pollHeartbeat(now);

@@ -10,10 +10,10 @@ import java.util.Enumeration;
 import java.util.List;
 
 /**
- * A child-first class loader for one plugin: the plugin's own JARs win over the host's, except for the classes the
- * plugin and the runtime must share: the JDK, the Kafka Connect API and kafka-clients ({@code org.apache.kafka.*}
- * whenever the host has the class), and SLF4J. A plugin that bundles its own copy of connect-api therefore still
- * talks to the runtime through the host's interfaces.
+ * A child-first class loader for one plugin, delegating as Kafka Connect's does (see {@link HostClasses}): the
+ * classes plugin and worker share (the JDK's, {@code org.apache.kafka.*} with connect-api, connect-runtime and
+ * kafka-clients, SLF4J) come from the host even when the plugin bundles its own copy; everything else comes from
+ * the plugin's JARs first and from the host only when the plugin lacks it.
  *
  * <p>Thread-safe (class loading is parallel capable).
  */
@@ -33,32 +33,20 @@ public final class PluginClassLoader extends URLClassLoader {
         return location;
     }
 
-    static boolean sharedWithHost(String name) {
-        return name.startsWith("java.")
-                || name.startsWith("javax.")
-                || name.startsWith("jdk.")
-                || name.startsWith("sun.")
-                || name.startsWith("org.slf4j.")
-                || name.startsWith("org.apache.kafka.");
-    }
-
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
         synchronized (getClassLoadingLock(name)) {
             Class<?> loaded = findLoadedClass(name);
-            if (loaded == null && sharedWithHost(name)) {
-                try {
-                    loaded = getParent().loadClass(name);
-                } catch (ClassNotFoundException notInHost) {
-                    // e.g. org.apache.kafka.connect.file.* shipped by the plugin itself
-                }
-            }
-            if (loaded == null) {
+            if (loaded == null && !HostClasses.fromHost(name)) {
                 try {
                     loaded = findClass(name);
                 } catch (ClassNotFoundException notInPlugin) {
-                    loaded = getParent().loadClass(name);
+                    // the host's, below
                 }
+            }
+            if (loaded == null) {
+                // parent first, then this plugin's JARs (e.g. a plugin's own org.apache.kafka.connect.util class)
+                loaded = super.loadClass(name, false);
             }
             if (resolve) {
                 resolveClass(loaded);

@@ -85,8 +85,12 @@ public final class Plugins implements AutoCloseable {
     private static List<String> hostClassNames(ClassLoader host) {
         List<String> names = new ArrayList<>();
         for (Class<?> service : HOST_SERVICES) {
+            // connect-runtime's own ByteArrayConverter is listed by the service manifests, but configs naming it
+            // get ours (PluginRegistry.RENAMED): listing both would make the alias ByteArrayConverter ambiguous
             ServiceLoader.load(service, host).stream()
-                    .forEach(p -> names.add(p.type().getName()));
+                    .map(p -> p.type().getName())
+                    .filter(name -> !PluginRegistry.RENAMED.containsKey(name))
+                    .forEach(names::add);
         }
         for (String extra : HOST_EXTRA) {
             if (!names.contains(extra)) {

@@ -37,6 +37,8 @@ import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.runtime.InternalSinkRecord;
+import org.apache.kafka.connect.runtime.errors.ProcessingContext;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -45,7 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link SinkTask}: consumer poll → converters → transforms → {@code put}. Consumer offsets are committed
+ * Runs a {@link SinkTask}: consumer poll → converters → transforms → {@code put}, which receives
+ * {@link InternalSinkRecord}s carrying the consumed record as Kafka Connect's does. Consumer offsets are committed
  * only after {@code preCommit} (which flushes by default) says what the task has made durable, and after failed
  * records went to the dead letter queue. A {@link RetriableException} from {@code put} pauses consumption and
  * redelivers the same batch after the task's timeout, as Kafka Connect does.
@@ -209,7 +212,9 @@ final class SinkTaskRunner extends TaskRunner {
             if (converted != null) {
                 SinkRecord transformed = transforms.apply(converted, errors, record);
                 if (transformed != null) {
-                    batch.add(transformed);
+                    // What Kafka Connect's put() receives: sinks reach the consumed record through it (the JDBC
+                    // sinks of Debezium and others check instanceof InternalSinkRecord at start and per record).
+                    batch.add(new InternalSinkRecord(new ProcessingContext<>(record), transformed));
                 }
             }
         }
@@ -459,8 +464,12 @@ final class SinkTaskRunner extends TaskRunner {
         }
     }
 
-    /** The consumed record a sink record came from (its bytes go to the dead letter queue), from the last poll. */
+    /** The consumed record a sink record came from (its bytes go to the dead letter queue). */
     private ConsumerRecord<byte[], byte[]> original(SinkRecord record) {
+        if (record instanceof InternalSinkRecord internal) {
+            return internal.context().original();
+        }
+        // a record the task built itself: look it up in the last poll by its original coordinates
         String topic = record.originalTopic() != null ? record.originalTopic() : record.topic();
         Integer partition =
                 record.originalKafkaPartition() != null ? record.originalKafkaPartition() : record.kafkaPartition();

@@ -75,6 +75,17 @@ class PluginsTest {
                     r.find("org.apache.kafka.connect.converters.ByteArrayConverter", PluginType.CONVERTER)
                             .isPresent(),
                     "Kafka Connect's class name of ByteArrayConverter resolves to ours");
+            assertEquals(
+                    "io.vertebra.runtime.pipeline.ByteArrayConverter",
+                    r.find("ByteArrayConverter", PluginType.CONVERTER)
+                            .orElseThrow()
+                            .className(),
+                    "the alias stays unambiguous with connect-runtime on the class path");
+            for (String name : List.of("org.apache.kafka.connect.converters.LongConverter", "LongConverter")) {
+                assertTrue(
+                        r.find(name, PluginType.CONVERTER).isPresent(),
+                        "connect-runtime's converters come with the host, as in Kafka Connect: " + name);
+            }
             assertFalse(r.find("FileStreamSink", PluginType.SOURCE).isPresent(), "a sink is not a source");
         }
     }
