@@ -67,15 +67,21 @@ public final class SecretMasker {
         return keys;
     }
 
+    private static final Set<String> CLIENT_PASSWORD_KEYS = computeClientPasswordKeys();
+
     /** The PASSWORD keys of the Kafka clients, under the connector override prefixes and the worker's own. */
     public static Set<String> clientPasswordKeys() {
+        return CLIENT_PASSWORD_KEYS;
+    }
+
+    private static Set<String> computeClientPasswordKeys() {
         Set<String> keys = new HashSet<>();
         CLIENT_OVERRIDES.forEach((prefix, def) -> {
             keys.addAll(passwordKeys(def, prefix));
             keys.addAll(passwordKeys(def, ""));
             keys.addAll(passwordKeys(def, prefix.substring(0, prefix.indexOf('.') + 1)));
         });
-        return keys;
+        return Set.copyOf(keys);
     }
 
     /** True for keys whose name says they hold a secret ({@code connection.password}, {@code sasl.jaas.config}). */
@@ -118,7 +124,11 @@ public final class SecretMasker {
         String out = text;
         for (Map.Entry<String, String> e : config.entrySet()) {
             String v = e.getValue();
-            if (v != null && v.length() > 2 && !HIDDEN.equals(v) && isSecret(e.getKey(), passwordKeys)) {
+            if (v != null
+                    && v.length() > 2
+                    && !HIDDEN.equals(v)
+                    && !ConfigProviders.hasPlaceholder(v)
+                    && isSecret(e.getKey(), passwordKeys)) {
                 out = out.replace(v, HIDDEN);
             }
         }
