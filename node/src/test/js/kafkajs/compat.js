@@ -1,5 +1,5 @@
 'use strict'
-// KafkaJS driven by KafkaJsCompatibilityIT: one command per run, results on stdout as JSON lines
+// KafkaJS driven by KafkaJsSingleNodeIT and KafkaJsFailoverIT (through KafkaJs.java): one command per run, results on stdout as JSON lines
 // ({"ev": ...}), KafkaJS warnings and errors on stderr prefixed "kafkajs-log".
 //
 //   node compat.js <command> <bootstrap> [key=value ...]

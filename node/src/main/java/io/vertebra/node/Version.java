@@ -1,12 +1,12 @@
 package io.vertebra.node;
 
+import io.vertebra.runtime.metrics.BuildVersion;
 import picocli.CommandLine.IVersionProvider;
 
-/** The product version, taken from the jar manifest when packaged. */
+/** The product version ({@link BuildVersion}), for {@code vertebra --version}. */
 public final class Version implements IVersionProvider {
     public static String current() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
+        return BuildVersion.current();
     }
 
     @Override

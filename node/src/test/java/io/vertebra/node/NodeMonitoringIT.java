@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertebra.runtime.metrics.BuildVersion;
 import io.vertebra.testkit.KafkaDistribution;
 import io.vertebra.testkit.Ports;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A node started as a user starts it, watched the way an operator does: {@code /ready} answers 503 naming what is
  * not ready while the worker joins, then 200; {@code /metrics} is a Prometheus scrape whose Connect families move as
  * records flow through a file source → topic → file sink pipeline (with a record the sink cannot convert, tolerated
- * and sent to the dead letter queue).
+ * and sent to the dead letter queue). The scrape passes Prometheus' own linter ({@code promtool check metrics}).
  */
 class NodeMonitoringIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -186,6 +187,9 @@ class NodeMonitoringIT {
                     before.families().size() >= 20,
                     "at least 20 metric families: " + before.families().size() + " " + before.families());
             assertDashboardQueriesExist(before);
+            assertEquals(1, before.value("vertebra_build_info", "version", BuildVersion.current()), before.text());
+            // every family now present (tasks, histograms, DLQ, broker, JVM) follows Prometheus' naming rules
+            Promtool.assertCleanScrape(before.text());
 
             List<String> more =
                     IntStream.range(300, 500).mapToObj(i -> "{\"n\":" + i + "}").toList();
@@ -206,7 +210,7 @@ class NodeMonitoringIT {
             assertEquals(1, after.value("vertebra_connect_dlq_records_produced_total", out), "nothing new went wrong");
             // the embedded broker's meters are in the same registry: the source's 501 records went into "lines"
             assertEquals(501, after.value("vertebra_broker_topic_records_in_total", "topic", "lines"), after.text());
-            assertTrue(after.value("vertebra_broker_topic_bytes_out_total", "topic", "lines") > 0, after.text());
+            assertTrue(after.value("vertebra_broker_topic_out_bytes_total", "topic", "lines") > 0, after.text());
             assertEquals(0, after.value("vertebra_broker_under_replicated_partitions"), after.text());
 
             HttpResponse<String> paused = http.send(

@@ -33,7 +33,7 @@ final class PartitionMetrics {
     static final String OFFLINE = "vertebra.broker.offline.partitions";
     static final String ISR_SHRINKS = "vertebra.broker.isr.shrinks";
     static final String ISR_EXPANDS = "vertebra.broker.isr.expands";
-    static final String REPLICATION_BYTES_IN = "vertebra.broker.replication.bytes.in";
+    static final String REPLICATION_BYTES_IN = "vertebra.broker.replication.in";
 
     private PartitionMetrics() {}
 
@@ -74,6 +74,7 @@ final class PartitionMetrics {
         if (fetchers != null) {
             meters.own(FunctionCounter.builder(REPLICATION_BYTES_IN, fetchers, f -> f.bytesFetched())
                     .description("Bytes of record data this broker fetched from partition leaders as a follower")
+                    .baseUnit("bytes")
                     .register(meters.registry()));
         }
     }

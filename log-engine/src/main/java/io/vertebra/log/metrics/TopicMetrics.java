@@ -24,13 +24,13 @@ import org.apache.kafka.common.record.internal.Records;
  * with the returned {@link TopicMeters}; the replica listener callbacks come from the metadata thread.
  */
 public final class TopicMetrics implements Partitions.RoleListener {
-    public static final String BYTES_IN = "vertebra.broker.topic.bytes.in";
-    public static final String BYTES_OUT = "vertebra.broker.topic.bytes.out";
+    public static final String BYTES_IN = "vertebra.broker.topic.in";
+    public static final String BYTES_OUT = "vertebra.broker.topic.out";
     public static final String RECORDS_IN = "vertebra.broker.topic.records.in";
     public static final String RECORDS_OUT = "vertebra.broker.topic.records.out";
     public static final String LOG_SIZE = "vertebra.broker.log.size";
     public static final String LOG_SEGMENTS = "vertebra.broker.log.segments";
-    public static final String REPLICATION_BYTES_OUT = "vertebra.broker.replication.bytes.out";
+    public static final String REPLICATION_BYTES_OUT = "vertebra.broker.replication.out";
 
     private final OwnedMeters meters;
     private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
@@ -46,10 +46,12 @@ public final class TopicMetrics implements Partitions.RoleListener {
         private List<Meter> all = List.of();
 
         private TopicMeters(OwnedMeters meters, String topic) {
-            bytesIn = counter(meters, BYTES_IN, topic, "Bytes produced to this broker as partition leader");
-            bytesOut = counter(meters, BYTES_OUT, topic, "Bytes sent to consumers (follower fetches excluded)");
-            recordsIn = counter(meters, RECORDS_IN, topic, "Records produced to this broker as partition leader");
-            recordsOut = counter(meters, RECORDS_OUT, topic, "Records sent to consumers (follower fetches excluded)");
+            bytesIn = counter(meters, BYTES_IN, "bytes", topic, "Bytes produced to this broker as partition leader");
+            bytesOut =
+                    counter(meters, BYTES_OUT, "bytes", topic, "Bytes sent to consumers (follower fetches excluded)");
+            recordsIn = counter(meters, RECORDS_IN, null, topic, "Records produced to this broker as partition leader");
+            recordsOut =
+                    counter(meters, RECORDS_OUT, null, topic, "Records sent to consumers (follower fetches excluded)");
             Gauge size = meters.own(Gauge.builder(LOG_SIZE, this, TopicMeters::logSize)
                     .description("Bytes in this broker's logs of the topic (all hosted replicas)")
                     .baseUnit("bytes")
@@ -64,9 +66,10 @@ public final class TopicMetrics implements Partitions.RoleListener {
             all = List.of(bytesIn, bytesOut, recordsIn, recordsOut, size, segments);
         }
 
-        private static Counter counter(OwnedMeters meters, String name, String topic, String description) {
+        private static Counter counter(OwnedMeters meters, String name, String unit, String topic, String description) {
             return meters.own(Counter.builder(name)
                     .description(description)
+                    .baseUnit(unit)
                     .tag("topic", topic)
                     .register(meters.registry()));
         }
@@ -111,6 +114,7 @@ public final class TopicMetrics implements Partitions.RoleListener {
         this.meters = meters;
         this.replicationBytesOut = meters.own(Counter.builder(REPLICATION_BYTES_OUT)
                 .description("Bytes sent to follower replicas fetching from this broker")
+                .baseUnit("bytes")
                 .register(meters.registry()));
     }
 

@@ -115,9 +115,9 @@ class BrokerMetricsTest {
 
             Scrape s = Scrape.of(registry);
             assertEquals(100, s.value("vertebra_broker_topic_records_in_total{topic=\"metered\"}"));
-            assertTrue(s.value("vertebra_broker_topic_bytes_in_total{topic=\"metered\"}") > 100 * 10);
+            assertTrue(s.value("vertebra_broker_topic_in_bytes_total{topic=\"metered\"}") > 100 * 10);
             assertTrue(s.value("vertebra_broker_topic_records_out_total{topic=\"metered\"}") >= 100);
-            assertTrue(s.value("vertebra_broker_topic_bytes_out_total{topic=\"metered\"}") > 100 * 10);
+            assertTrue(s.value("vertebra_broker_topic_out_bytes_total{topic=\"metered\"}") > 100 * 10);
             assertTrue(s.value("vertebra_broker_log_size_bytes{topic=\"metered\"}") > 100 * 10);
             assertEquals(2, s.value("vertebra_broker_log_segments{topic=\"metered\"}"));
 

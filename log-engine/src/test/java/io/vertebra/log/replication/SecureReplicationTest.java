@@ -95,7 +95,7 @@ class SecureReplicationTest {
                         producer.send(new ProducerRecord<>("secure", 0, null, "a" + i));
                     }
                     producer.flush();
-                    assertTrue(counter(cluster.registry(follower), "vertebra.broker.replication.bytes.in") > 0);
+                    assertTrue(counter(cluster.registry(follower), "vertebra.broker.replication.in") > 0);
 
                     cluster.stopBroker(follower);
                     MeterRegistry leaderMeters = cluster.registry(leader);

@@ -1,9 +1,11 @@
 package io.vertebra.node.clients;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertebra.testkit.ProjectLayout;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +17,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real {@code kcat} binary (librdkafka) run as a child process: stdout and stderr captured line by line
@@ -28,7 +40,18 @@ import java.util.function.Predicate;
 final class Kcat implements AutoCloseable {
     static final Path BINARY = Path.of(System.getProperty("kcat.binary", "/usr/bin/kcat"));
     static final ObjectMapper JSON = new ObjectMapper();
-    /** Every kcat started, so a test can look through what librdkafka logged. */
+    /** Where the tests keep the node logs of each run, one directory per test method. */
+    static final Path LOGS = ProjectLayout.root().resolve("node/target/kcat-logs");
+    /** A delivery report, printed on stderr for each record with {@code -v -v}. */
+    static final Pattern DELIVERED =
+            Pattern.compile("Message delivered to partition (\\d+) \\(offset (-?\\d+)\\) on broker (-?\\d+)");
+
+    private static final Pattern REBALANCE = Pattern.compile("rebalanced .*: (assigned|revoked): (.*)$");
+    private static final Pattern PARTITION = Pattern.compile("\\[(\\d+)\\]");
+    /** librdkafka log lines that would mean Vertebra answered something it cannot parse or did not expect. */
+    private static final Pattern PROTOCOL_TROUBLE = Pattern.compile(
+            "(?i)unsupported|corrupt|bad message format|unknown api|failed to parse|invalid response|malformed");
+    /** Every kcat started since the last {@link #closeAll}, so a test can look through what librdkafka logged. */
     static final List<Kcat> STARTED = new CopyOnWriteArrayList<>();
 
     private final String name;
@@ -77,6 +100,14 @@ final class Kcat implements AutoCloseable {
         return kcat;
     }
 
+    /** The arguments of a keyed ({@code -K:}) idempotent acks=all producer into {@code topic}, then {@code more}. */
+    static String[] idempotentProducer(String topic, String... more) {
+        List<String> args =
+                new ArrayList<>(List.of("-P", "-t", topic, "-K:", "-X", "enable.idempotence=true", "-X", "acks=all"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     /** Runs kcat to completion with {@code input} on stdin and asserts that it exits 0. */
     static Kcat run(String name, String bootstrap, String input, String... args) {
         Kcat kcat = start(name, bootstrap, args);
@@ -89,6 +120,111 @@ final class Kcat implements AutoCloseable {
             throw new AssertionError(kcat.describe("exited with " + code));
         }
         return kcat;
+    }
+
+    /**
+     * The lifecycle of a kcat test, registered as an instance field: before the test it fails it (never skips it)
+     * when kcat is not installed; after it, it kills the kcats left running, stops the nodes started through
+     * {@link #start} and keeps their logs in {@code node/target/kcat-logs/<test method>/}.
+     */
+    static final class Session implements BeforeEachCallback, AfterEachCallback {
+        private CompatibilityCluster cluster;
+
+        /** Starts {@code size} nodes in {@code dir} for this test. */
+        CompatibilityCluster start(Path dir, int size) {
+            cluster = CompatibilityCluster.start(dir, size, "320m", Map.of());
+            return cluster;
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            requireInstalled();
+            STARTED.clear();
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) throws IOException {
+            closeAll();
+            if (cluster != null) {
+                cluster.closeKeepingLogs(NodeLogs.emptyDirectory(
+                        LOGS.resolve(context.getRequiredTestMethod().getName())));
+            }
+        }
+    }
+
+    /** Kills every kcat still running and forgets them all (after each test). */
+    static void closeAll() {
+        for (Kcat kcat : STARTED) {
+            kcat.close();
+        }
+        STARTED.clear();
+    }
+
+    /**
+     * Prints what librdkafka logged in every kcat started (lines like {@code %4|...|FAIL|...}: disconnects are
+     * expected after a kill) and fails on anything that points at a protocol problem.
+     */
+    static void assertNoProtocolTroubleLogged() {
+        List<String> trouble = new ArrayList<>();
+        for (Kcat kcat : STARTED) {
+            for (String line : kcat.stderr()) {
+                if (line.matches("^%\\d\\|.*")) {
+                    System.out.println("[" + kcat.name() + "] " + line);
+                }
+                if (PROTOCOL_TROUBLE.matcher(line).find()) {
+                    trouble.add(kcat.name() + ": " + line);
+                }
+            }
+        }
+        assertEquals(List.of(), trouble, "librdkafka reported protocol trouble");
+    }
+
+    /** Waits until the members' latest assignments are non-empty, disjoint and cover all partitions. */
+    static List<Set<Integer>> awaitAssignments(List<Kcat> members, int partitions) {
+        List<Set<Integer>> shares = new ArrayList<>();
+        Awaitility.await("partitions assigned to " + members.size() + " member(s)")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    shares.clear();
+                    Set<Integer> union = new HashSet<>();
+                    int total = 0;
+                    for (Kcat member : members) {
+                        assertTrue(member.isAlive(), member.describe("exited"));
+                        Set<Integer> share = member.assignment();
+                        if (share.isEmpty()) {
+                            return false;
+                        }
+                        shares.add(share);
+                        union.addAll(share);
+                        total += share.size();
+                    }
+                    return total == partitions && union.size() == partitions;
+                });
+        return List.copyOf(shares);
+    }
+
+    /** The partitions a kcat -G process holds, from its latest "rebalanced ... assigned/revoked" line. */
+    Set<Integer> assignment() {
+        Set<Integer> share = new TreeSet<>();
+        for (String line : stderr()) {
+            Matcher m = REBALANCE.matcher(line);
+            if (m.find()) {
+                share.clear();
+                if (m.group(1).equals("assigned")) {
+                    Matcher p = PARTITION.matcher(m.group(2));
+                    while (p.find()) {
+                        share.add(Integer.parseInt(p.group(1)));
+                    }
+                }
+            }
+        }
+        return share;
+    }
+
+    /** The delivery reports printed so far, each matched against {@link #DELIVERED}. */
+    List<Matcher> deliveryReports() {
+        return stderr().stream().map(DELIVERED::matcher).filter(Matcher::find).toList();
     }
 
     private Thread pump(InputStream stream, List<String> lines, String which) {

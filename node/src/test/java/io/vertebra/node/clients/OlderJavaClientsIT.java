@@ -1,37 +1,28 @@
 package io.vertebra.node.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertebra.testkit.ChildProcess;
-import io.vertebra.testkit.Ports;
 import io.vertebra.testkit.ProjectLayout;
-import io.vertebra.testkit.VertebraCluster;
-import io.vertebra.testkit.VertebraProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,10 +48,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OlderJavaClientsIT {
     static final List<String> VERSIONS = List.of("2.1.1", "2.8.2", "3.0.2", "3.5.2", "3.9.1");
 
-    /** Node log lines that mean an older client hit something this broker does not speak. */
-    static final Pattern PROTOCOL_TROUBLE =
-            Pattern.compile("(?i)unsupportedversion|unparseable|error serving|does not support|unknown api"
-                    + "|malformed request|this broker serves v|BUG:|cannot write a|after an unexpected error");
+    /** The nodes' settings, single and cluster: no worker (the default) and groups that form at once. */
+    static final Map<String, String> SETTINGS = Map.of("group.initial.rebalance.delay.ms", "0");
 
     @TempDir
     static Path dir;
@@ -68,12 +57,11 @@ class OlderJavaClientsIT {
     Path driverClasses;
     Path tmp;
     Path logs;
-    VertebraProcess single;
+    CompatibilityCluster single;
     Map<String, ChildProcess> singleDrivers;
     Map<String, ChildProcess> clusterDrivers;
-    CompletableFuture<VertebraCluster> clusterStarting;
-    VertebraCluster cluster;
-    Admin clusterAdmin;
+    CompletableFuture<CompatibilityCluster> clusterStarting;
+    CompatibilityCluster cluster;
     final Map<String, String> apiVersions = new LinkedHashMap<>();
 
     static Stream<String> versions() {
@@ -102,26 +90,15 @@ class OlderJavaClientsIT {
                 Files.copy(f, target.resolve(f.getFileName()));
             }
         }
-        logs = ProjectLayout.root().resolve("node/target/old-clients-logs");
-        if (Files.isDirectory(logs)) {
-            try (Stream<Path> old = Files.list(logs)) {
-                for (Path f : old.toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
-        Files.createDirectories(logs);
+        logs = NodeLogs.emptyDirectory(ProjectLayout.root().resolve("node/target/old-clients-logs"));
 
         // the three nodes boot while the single-node tests run (their start is the longest part of this test)
-        clusterStarting = CompletableFuture.supplyAsync(() -> VertebraCluster.start(
-                dir.resolve("cluster"), 3, 3, "384m", Map.of("group.initial.rebalance.delay.ms", "0")));
+        clusterStarting = CompletableFuture.supplyAsync(
+                () -> CompatibilityCluster.start(dir.resolve("cluster"), 3, "384m", SETTINGS));
     }
 
     @AfterAll
     void stopAll() throws IOException {
-        if (clusterAdmin != null) {
-            clusterAdmin.close(Duration.ofSeconds(5));
-        }
         closeSingleNode();
         if (clusterStarting != null) {
             try {
@@ -134,12 +111,7 @@ class OlderJavaClientsIT {
             return; // set-up failed before anything ran
         }
         // keep the node logs next to the drivers' logs for diagnosis
-        for (Path f : nodeLogs()) {
-            Files.copy(
-                    f,
-                    logs.resolve(dir.relativize(f).toString().replace('/', '-')),
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
+        new NodeLogs(dir).keepIn(logs);
         StringBuilder summary = new StringBuilder("client scenario: API(key) version used (broker range)\n");
         apiVersions.forEach((k, v) -> summary.append(k).append(": ").append(v).append('\n'));
         Files.writeString(logs.resolve("api-versions.txt"), summary.toString());
@@ -156,23 +128,11 @@ class OlderJavaClientsIT {
     @ParameterizedTest(name = "kafka-clients {0} against one node")
     @MethodSource("versions")
     void singleNode(String version) throws Exception {
-        if (single == null) {
-            Path config = Files.createDirectories(dir.resolve("single")).resolve("node.yaml");
-            Files.writeString(config, "worker.enabled: false\ngroup.initial.rebalance.delay.ms: 0\n");
-            single = VertebraProcess.start(
-                    dir.resolve("single/data"),
-                    Ports.free(),
-                    Ports.free(),
-                    "384m",
-                    List.of(),
-                    List.of("--config", config.toString()));
-            single.awaitReady();
-        }
         if (singleDrivers == null) {
+            single = CompatibilityCluster.start(dir.resolve("single"), 1, "384m", SETTINGS);
             singleDrivers = startOps("single", single.bootstrap(), (short) 1);
         }
-        assertOps(version, awaitResults(version, "single", singleDrivers.get(version)), (short) 1);
-        assertNoProtocolTrouble();
+        assertOps(version, "single", singleDrivers.get(version), (short) 1);
     }
 
     // --- the three-node cluster --------------------------------------------------------------------------------
@@ -184,13 +144,10 @@ class OlderJavaClientsIT {
         if (clusterDrivers == null) {
             closeSingleNode();
             cluster = clusterStarting.get(3, TimeUnit.MINUTES);
-            clusterAdmin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrap()));
-            awaitThreeLiveBrokers();
             clusterDrivers = startOps("cluster", cluster.bootstrap(), (short) 3);
         }
         // the same operations as on one node, with every topic on all three nodes (min.insync.replicas=2)
-        assertOps(version, awaitResults(version, "cluster", clusterDrivers.get(version)), (short) 3);
-        assertNoProtocolTrouble();
+        assertOps(version, "cluster", clusterDrivers.get(version), (short) 3);
     }
 
     @Order(3)
@@ -199,21 +156,18 @@ class OlderJavaClientsIT {
     void clusterLeaderKill(String version) throws Exception {
         assertTrue(cluster != null, "the cluster tests ran first");
         // the node killed for the previous version is back and unfenced (RF=3 topics can be created)
-        awaitThreeLiveBrokers();
+        cluster.awaitLiveBrokers();
         String topic = "failover-" + prefix(version);
         Path stopFile = dir.resolve("stop-" + prefix(version));
         ChildProcess driver =
                 driver(version, "cluster-failover", "failover", cluster.bootstrap(), topic, stopFile.toString());
         try {
             int before = awaitAcked(driver, 1000);
-            int killed = leader(topic).id();
-            cluster.node(killed).process().kill();
+            int killed = cluster.leaderOf(topic, 0);
+            cluster.kill(killed);
             int atKill = lastAcked(driver);
             awaitAcked(driver, atKill + 1000);
-            Awaitility.await("a new leader of " + topic)
-                    .atMost(Duration.ofSeconds(30))
-                    .ignoreExceptions()
-                    .until(() -> leader(topic).id() != killed);
+            assertNotEquals(killed, cluster.leaderOf(topic, 0), "a new leader of " + topic);
             Files.writeString(stopFile, "stop");
             System.out.printf(
                     "%s: %d acknowledged before the leader (node %d) was killed, %d when it had exited%n",
@@ -240,7 +194,7 @@ class OlderJavaClientsIT {
         // the broker kept the old producer's idempotence state: a producer id whose last sequence is that of the
         // last record it wrote (sequences count per producer id and epoch from 0)
         TopicPartition tp = new TopicPartition(topic, 0);
-        List<ProducerState> producers = clusterAdmin
+        List<ProducerState> producers = cluster.admin()
                 .describeProducers(List.of(tp))
                 .partitionResult(tp)
                 .get()
@@ -253,12 +207,8 @@ class OlderJavaClientsIT {
                 producers.stream().mapToInt(ProducerState::lastSequence).max().orElse(-1),
                 "last sequence of the idempotent producer: " + producers);
 
-        Awaitility.await("ISR of " + topic + " back to 3")
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions()
-                .until(() -> partition(topic).isr().size() == 3);
-        assertNoProtocolTrouble();
+        cluster.awaitFullIsr(topic);
+        new NodeLogs(dir).assertNoProtocolTrouble();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------
@@ -278,15 +228,6 @@ class OlderJavaClientsIT {
         return drivers;
     }
 
-    Map<String, String> awaitResults(String version, String scenario, ChildProcess driver) {
-        try {
-            assertEquals(0, driver.awaitExit(Duration.ofSeconds(150)), driver.output());
-        } finally {
-            driver.close();
-        }
-        return results(version, scenario, driver);
-    }
-
     void closeSingleNode() {
         if (single != null) {
             single.close();
@@ -294,16 +235,17 @@ class OlderJavaClientsIT {
         }
     }
 
-    /** Fenced brokers are left out of metadata; RF=3 topics need all three. */
-    void awaitThreeLiveBrokers() {
-        Awaitility.await("three live brokers")
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions()
-                .until(() -> clusterAdmin.describeCluster().nodes().get().size() == 3);
-    }
-
-    static void assertOps(String version, Map<String, String> r, short rf) {
+    /**
+     * Waits for {@code version}'s operations driver to finish, then checks what it reported and that no node logged
+     * protocol trouble.
+     */
+    void assertOps(String version, String scenario, ChildProcess driver, short rf) throws IOException {
+        try {
+            assertEquals(0, driver.awaitExit(Duration.ofSeconds(150)), driver.output());
+        } finally {
+            driver.close();
+        }
+        Map<String, String> r = results(version, scenario, driver);
         assertEquals(version, r.get("client.version"), "the child ran the expected client");
         assertNoErrors(r);
         assertEquals("true", r.get("done"), r.toString());
@@ -340,6 +282,7 @@ class OlderJavaClientsIT {
         assertEquals("4@4000", r.get("time.between"), "the first record at or after t0+3.5s");
         assertEquals("9@9000", r.get("time.last"));
         assertEquals("null", r.get("time.after"), "no record at or after a later time");
+        new NodeLogs(dir).assertNoProtocolTrouble();
     }
 
     static void assertNoErrors(Map<String, String> r) {
@@ -442,56 +385,5 @@ class OlderJavaClientsIT {
                         && Integer.parseInt(line.substring("ACKED ".length()).trim()) >= count,
                 Duration.ofSeconds(90));
         return lastAcked(driver);
-    }
-
-    TopicPartitionInfo partition(String topic) throws Exception {
-        return clusterAdmin
-                .describeTopics(List.of(topic))
-                .allTopicNames()
-                .get()
-                .get(topic)
-                .partitions()
-                .get(0);
-    }
-
-    org.apache.kafka.common.Node leader(String topic) throws Exception {
-        org.apache.kafka.common.Node leader = partition(topic).leader();
-        if (leader == null) {
-            throw new IllegalStateException("no leader of " + topic);
-        }
-        return leader;
-    }
-
-    static List<Path> nodeLogs() throws IOException {
-        List<Path> logs = new ArrayList<>();
-        for (String nodes : List.of("single", "cluster")) {
-            if (!Files.isDirectory(dir.resolve(nodes))) {
-                continue;
-            }
-            try (Stream<Path> files = Files.walk(dir.resolve(nodes))) {
-                files.filter(f -> f.getFileName().toString().endsWith(".log")
-                                && f.getFileName().toString().contains("-node-"))
-                        .forEach(logs::add);
-            }
-        }
-        return logs;
-    }
-
-    /** Lines of every node log (the killed nodes' too) that mean a protocol problem. */
-    static Set<String> protocolTrouble() throws IOException {
-        Set<String> lines = new LinkedHashSet<>();
-        for (Path f : nodeLogs()) {
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                if (PROTOCOL_TROUBLE.matcher(line).find()) {
-                    lines.add(f.getFileName() + ": " + line);
-                }
-            }
-        }
-        return lines;
-    }
-
-    static void assertNoProtocolTrouble() throws IOException {
-        Set<String> lines = protocolTrouble();
-        assertTrue(lines.isEmpty(), "the nodes logged protocol trouble:\n" + String.join("\n", lines));
     }
 }

@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The Connect worker's meters, all named {@code vertebra.connect.*} (Prometheus: {@code vertebra_connect_*}; the
- * list is in docs/metrics.md): what this worker runs by state, rebalances, per-task meters ({@link TaskMetrics})
- * and snapshot progress ({@link SnapshotMeters}). They live in a registry the worker may share with the node's broker
+ * list is in docs/metrics.md): what this worker runs by state, rebalances, per-task meters ({@link TaskMetrics}),
+ * snapshot progress ({@link SnapshotMeters}) and the progress tasks publish ({@link TaskProgressMeters}), both read
+ * from JMX by {@link ProgressBeans}. They live in a registry the worker may share with the node's broker
  * and JVM meters; {@link #close()} removes exactly the worker's.
  *
  * <p>Counts are of what <em>this</em> worker runs, so summing a family over the nodes of a cluster gives the
@@ -53,6 +55,8 @@ public final class ConnectMetrics implements AutoCloseable {
     private final MultiGauge connectorState;
     private final MultiGauge taskState;
     private final SnapshotMeters snapshots;
+    private final TaskProgressMeters taskProgress;
+    private final ProgressBeans progressBeans = new ProgressBeans();
     private volatile WorkerView view;
     private volatile int members;
 
@@ -82,6 +86,7 @@ public final class ConnectMetrics implements AutoCloseable {
                 .description("1 for the state of each task this worker runs.")
                 .register(registry);
         snapshots = new SnapshotMeters(registry);
+        taskProgress = new TaskProgressMeters(registry);
     }
 
     public MeterRegistry registry() {
@@ -130,12 +135,60 @@ public final class ConnectMetrics implements AutoCloseable {
                                 taskState(v, task)),
                         1));
             }
-            snapshots.refresh(prefix -> connectorWithPrefix(v, prefix));
+            snapshots.refresh(snapshotsByConnector(v));
+            taskProgress.refresh(progressBeans.taskItems());
         } else {
             snapshots.clear();
+            taskProgress.clear();
         }
         connectorState.register(connectors, true);
         taskState.register(tasks, true);
+    }
+
+    /** Debezium's snapshot beans, keyed by the connector of their prefix (or by the prefix when none has it). */
+    private Map<String, TaskProgress.Snapshot> snapshotsByConnector(WorkerView v) {
+        Map<String, TaskProgress.Snapshot> out = new TreeMap<>();
+        progressBeans.snapshots().forEach((prefix, snapshot) -> {
+            String connector = connectorWithPrefix(v, prefix);
+            out.put(connector != null ? connector : prefix, snapshot);
+        });
+        return out;
+    }
+
+    /**
+     * The progress of the connector's tasks that run on this worker and publish some, by task: their own items
+     * and, on the connector's lowest task here, its snapshot (Debezium has one per connector). Tasks running on other
+     * workers are not in it: their beans live in those workers' JVMs.
+     */
+    public Map<Integer, TaskProgress> progress(String connector) {
+        WorkerView v = view;
+        if (v == null) {
+            return Map.of();
+        }
+        Map<Integer, List<TaskProgress.Item>> items = new TreeMap<>();
+        List<Integer> local = new ArrayList<>();
+        for (TaskId task : v.assignment().tasks()) {
+            if (task.connector().equals(connector)) {
+                local.add(task.task());
+            }
+        }
+        progressBeans.taskItems().forEach((task, list) -> {
+            if (task.connector().equals(connector) && local.contains(task.task())) {
+                items.put(task.task(), list);
+            }
+        });
+        TaskProgress.Snapshot snapshot = null;
+        if (!local.isEmpty()) {
+            snapshot = snapshotsByConnector(v).get(connector);
+        }
+        Map<Integer, TaskProgress> out = new TreeMap<>();
+        items.forEach((task, list) -> out.put(task, new TaskProgress(list, null)));
+        if (snapshot != null) {
+            int first = local.stream().min(Integer::compare).orElseThrow();
+            TaskProgress own = out.get(first);
+            out.put(first, new TaskProgress(own == null ? List.of() : own.items(), snapshot));
+        }
+        return out;
     }
 
     private double connectorsIn(String state) {
@@ -191,6 +244,7 @@ public final class ConnectMetrics implements AutoCloseable {
         connectorState.register(List.of(), true);
         taskState.register(List.of(), true);
         snapshots.clear();
+        taskProgress.clear();
         meters.removeAll();
     }
 }

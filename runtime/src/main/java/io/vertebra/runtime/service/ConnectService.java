@@ -9,6 +9,7 @@ import io.vertebra.runtime.cluster.TaskId;
 import io.vertebra.runtime.config.ConnectorConfigDef;
 import io.vertebra.runtime.config.SecretMasker;
 import io.vertebra.runtime.config.WorkerConfig;
+import io.vertebra.runtime.metrics.TaskProgress;
 import io.vertebra.runtime.plugins.PluginDesc;
 import io.vertebra.runtime.plugins.PluginRegistry;
 import io.vertebra.runtime.plugins.PluginType;
@@ -18,6 +19,7 @@ import io.vertebra.runtime.rest.entities.ConnectorInfo;
 import io.vertebra.runtime.rest.entities.ConnectorStateInfo;
 import io.vertebra.runtime.rest.entities.ConnectorTaskId;
 import io.vertebra.runtime.rest.entities.TaskInfo;
+import io.vertebra.runtime.rest.entities.TaskProgressInfo;
 import io.vertebra.runtime.worker.WorkerContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -280,10 +282,11 @@ public final class ConnectService {
         List<ConnectorStateInfo.TaskState> tasks = new ArrayList<>();
         if (cfg.targetState(name) != TargetState.STOPPED) {
             Map<Integer, Status> statuses = ctx.statusStore().tasks(name);
+            Map<Integer, TaskProgress> progress = progress(name);
             for (int i = 0; i < cfg.tasks(name).size(); i++) {
                 Status s = statuses.getOrDefault(i, new Status(Status.UNASSIGNED, null, ctx.workerId()));
                 tasks.add(new ConnectorStateInfo.TaskState(
-                        i, s.state(), s.workerId(), version(raw), blankToNull(s.trace())));
+                        i, s.state(), s.workerId(), version(raw), blankToNull(s.trace()), info(progress.get(i))));
             }
         }
         return new ConnectorStateInfo(
@@ -305,7 +308,40 @@ public final class ConnectService {
         Status s =
                 ctx.statusStore().tasks(name).getOrDefault(task, new Status(Status.UNASSIGNED, null, ctx.workerId()));
         return new ConnectorStateInfo.TaskState(
-                task, s.state(), s.workerId(), version(cfg.connectors().get(name)), blankToNull(s.trace()));
+                task,
+                s.state(),
+                s.workerId(),
+                version(cfg.connectors().get(name)),
+                blankToNull(s.trace()),
+                info(progress(name).get(task)));
+    }
+
+    /** What the connector's tasks on this worker publish of their progress (none without metrics). */
+    private Map<Integer, TaskProgress> progress(String connector) {
+        return ctx.metrics() == null ? Map.of() : ctx.metrics().progress(connector);
+    }
+
+    private static TaskProgressInfo info(TaskProgress progress) {
+        if (progress == null) {
+            return null;
+        }
+        TaskProgress.Snapshot s = progress.snapshot();
+        return new TaskProgressInfo(
+                progress.items().isEmpty()
+                        ? null
+                        : progress.items().stream()
+                                .map(i -> new TaskProgressInfo.Item(
+                                        i.name(), i.unit(), i.done(), i.total(), i.remaining()))
+                                .toList(),
+                s == null
+                        ? null
+                        : new TaskProgressInfo.Snapshot(
+                                s.completed() ? "completed" : s.running() ? "running" : "not_running",
+                                s.tablesDone(),
+                                s.tablesTotal(),
+                                s.rowsDone(),
+                                s.rowsScanned(),
+                                s.durationSeconds()));
     }
 
     public List<TaskInfo> tasks(String name) {
@@ -359,7 +395,7 @@ public final class ConnectService {
             tasks.add(
                     restarts
                             ? new ConnectorStateInfo.TaskState(
-                                    t.id(), Status.RESTARTING, t.workerId(), t.version(), null)
+                                    t.id(), Status.RESTARTING, t.workerId(), t.version(), null, null)
                             : t);
         }
         return new ConnectorStateInfo(name, c, tasks, before.type());

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The official Debezium PostgreSQL connector plugin archive, extracted as it comes into a plugin directory (it
  * bundles its own connect-api and kafka-clients), runs unchanged on a Vertebra worker: snapshot and streaming of a
  * real PostgreSQL 15 into topics of a real Apache Kafka 4.3 broker, driven over REST. Its snapshot progress (JMX
- * beans in the worker's JVM) is served by {@code GET /metrics}.
+ * beans in the worker's JVM) is served by {@code GET /metrics} and in the task's {@code progress} of the connector's
+ * status: two tables, both done, their rows as PostgreSQL counts them.
  */
 class DebeziumPluginIT {
     @Test
@@ -58,13 +59,15 @@ class DebeziumPluginIT {
             assertTrue(invalid.get("error_count").asInt() > 0, "Debezium's own validate() runs: " + invalid);
 
             pg.sql("CREATE TABLE orders (id serial PRIMARY KEY, item text NOT NULL, qty int NOT NULL);"
-                    + " INSERT INTO orders (item, qty) VALUES ('apple', 1), ('pear', 2), ('plum', 3);");
+                    + " INSERT INTO orders (item, qty) VALUES ('apple', 1), ('pear', 2), ('plum', 3);"
+                    + " CREATE TABLE shops (id serial PRIMARY KEY, city text NOT NULL);"
+                    + " INSERT INTO shops (city) VALUES ('Lyon'), ('Oslo');");
             Rest.Answer created = rest.json("POST", "/connectors", """
                     {"name": "pg-orders", "config": {
                       "connector.class": "io.debezium.connector.postgresql.PostgresConnector",
                       "database.hostname": "127.0.0.1", "database.port": %d, "database.user": "postgres",
                       "database.password": "unused", "database.dbname": "postgres", "topic.prefix": "pgit",
-                      "plugin.name": "pgoutput", "slot.name": "vertebra_it", "table.include.list": "public.orders",
+                      "plugin.name": "pgoutput", "slot.name": "vertebra_it", "table.include.list": "public.orders,public.shops",
                       "publication.autocreate.mode": "filtered",
                       "key.converter": "org.apache.kafka.connect.json.JsonConverter",
                       "key.converter.schemas.enable": false,
@@ -94,7 +97,11 @@ class DebeziumPluginIT {
                     metrics.contains(
                             "vertebra_connect_snapshot_rows_scanned{connector=\"pg-orders\",table=\"public.orders\"} 3.0"),
                     metrics);
-            assertTrue(metrics.contains("vertebra_connect_snapshot_tables{connector=\"pg-orders\"} 1.0"), metrics);
+            assertTrue(
+                    metrics.contains(
+                            "vertebra_connect_snapshot_rows_scanned{connector=\"pg-orders\",table=\"public.shops\"} 2.0"),
+                    metrics);
+            assertTrue(metrics.contains("vertebra_connect_snapshot_tables{connector=\"pg-orders\"} 2.0"), metrics);
             assertTrue(
                     metrics.contains("vertebra_connect_snapshot_tables_remaining{connector=\"pg-orders\"} 0.0"),
                     metrics);
@@ -102,6 +109,19 @@ class DebeziumPluginIT {
                     metrics.contains(
                             "vertebra_connect_source_records_written_total{connector=\"pg-orders\",task=\"0\"}"),
                     metrics);
+            // the same progress in the status, on the task that runs the snapshot, next to Kafka Connect's fields
+            JsonNode task = rest.get("/connectors/pg-orders/status").json().at("/tasks/0");
+            assertEquals("RUNNING", task.get("state").asText(), task.toString());
+            JsonNode snapshot = task.at("/progress/snapshot");
+            assertEquals("completed", snapshot.get("state").asText(), task.toString());
+            assertEquals(2, snapshot.get("tables_total").asInt(), task.toString());
+            assertEquals(2, snapshot.get("tables_done").asInt(), task.toString());
+            // Debezium publishes no row total: the rows done are the tables' rows, as PostgreSQL counts them
+            long rows = Long.parseLong(pg.sql("SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM shops)")
+                    .trim());
+            assertEquals(rows, snapshot.get("rows_done").asLong(), task.toString());
+            assertEquals(3, snapshot.at("/rows_done_by_table/public.orders").asInt(), task.toString());
+            assertEquals(2, snapshot.at("/rows_done_by_table/public.shops").asInt(), task.toString());
             pg.sql(
                     "INSERT INTO orders (item, qty) VALUES ('fig', 4); UPDATE orders SET qty = 10 WHERE item = 'apple';");
             await("streamed changes arrive")

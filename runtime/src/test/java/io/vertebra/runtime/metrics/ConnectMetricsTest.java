@@ -1,5 +1,6 @@
 package io.vertebra.runtime.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.vertebra.runtime.cluster.Assignment;
 import io.vertebra.runtime.cluster.Status;
 import io.vertebra.runtime.cluster.TaskId;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -219,6 +221,85 @@ class ConnectMetricsTest {
             ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
         }
         assertFalse(scrape().contains("vertebra_connect_snapshot_tables{"), "the bean is gone, so are its rows");
+    }
+
+    /** The shape of the task-progress bean the file source publishes (its MXBean interface, copied). */
+    public interface TestTaskProgressMXBean {
+        List<Item> getItems();
+
+        final class Item {
+            private final String name;
+            private final long done;
+
+            Item(String name, long done) {
+                this.name = name;
+                this.done = done;
+            }
+
+            public String getName() {
+                return name;
+            }
+
+            public String getUnit() {
+                return "bytes";
+            }
+
+            public long getDone() {
+                return done;
+            }
+
+            public long getTotal() {
+                return 1000;
+            }
+        }
+    }
+
+    @Test
+    void taskProgressBeansBecomeProgressGaugesAndTheTasksProgress() throws Exception {
+        ObjectName files = new ObjectName(
+                "vertebra.connect:type=task-progress,connector=" + ObjectName.quote("logs, \"all\"") + ",task=1");
+        ObjectName snapshot = new ObjectName("debezium.postgres:type=connector-metrics,context=snapshot,server=shop");
+        TestTaskProgressMXBean bean = () -> List.of(new TestTaskProgressMXBean.Item("/var/log/a.log", 400));
+        ManagementFactory.getPlatformMBeanServer().registerMBean(bean, files);
+        ManagementFactory.getPlatformMBeanServer().registerMBean(snapshotBean(), snapshot);
+        try {
+            metrics.attach(view(
+                    new Assignment(
+                            1,
+                            "w1",
+                            Set.of("logs, \"all\"", "pg"),
+                            Set.of(new TaskId("logs, \"all\"", 1), new TaskId("pg", 0)),
+                            false,
+                            Map.of(),
+                            1),
+                    Map.of(),
+                    Map.of()));
+            String text = scrape();
+            assertTrue(
+                    text.contains("vertebra_connect_task_progress_remaining_bytes{connector=\"logs, \\\"all\\\"\","
+                            + "item=\"/var/log/a.log\",task=\"1\"} 600.0"),
+                    text);
+            assertTrue(text.contains("vertebra_connect_task_progress_done_bytes{"), text);
+
+            Map<Integer, TaskProgress> logs = metrics.progress("logs, \"all\"");
+            assertEquals(
+                    Map.of(
+                            1,
+                            new TaskProgress(
+                                    List.of(new TaskProgress.Item("/var/log/a.log", "bytes", 400, 1000)), null)),
+                    logs);
+            assertEquals(600, logs.get(1).items().get(0).remaining());
+            TaskProgress.Snapshot pg = metrics.progress("pg").get(0).snapshot();
+            assertEquals(1, pg.tablesDone());
+            assertEquals(2, pg.tablesTotal());
+            assertEquals(52431 + 900, pg.rowsDone());
+            assertTrue(pg.running());
+        } finally {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(files);
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(snapshot);
+        }
+        assertFalse(scrape().contains("vertebra_connect_task_progress_remaining_bytes{"), "gone with its bean");
+        assertEquals(Map.of(), metrics.progress("pg"));
     }
 
     @Test

@@ -13,7 +13,13 @@ public record ConnectorStateInfo(String name, ConnectorState connector, List<Tas
     public record ConnectorState(
             String state, @JsonProperty("worker_id") String workerId, String version, String trace) {}
 
+    /** {@code progress} is Vertebra's ({@link TaskProgressInfo}), omitted when the task publishes none here. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskState(
-            int id, String state, @JsonProperty("worker_id") String workerId, String version, String trace) {}
+            int id,
+            String state,
+            @JsonProperty("worker_id") String workerId,
+            String version,
+            String trace,
+            TaskProgressInfo progress) {}
 }

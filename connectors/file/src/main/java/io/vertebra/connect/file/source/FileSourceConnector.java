@@ -66,6 +66,7 @@ public class FileSourceConnector extends SourceConnector {
             }
             task.put(FileSourceConfig.FILE_PATHS, String.join(",", paths));
             task.put(FileSourceConfig.FILE_PATTERN, pattern);
+            task.put(FileSourceTask.TASK_ID, Integer.toString(tasks.size()));
             tasks.add(task);
         }
         return tasks;

@@ -24,9 +24,16 @@ import org.apache.kafka.connect.source.SourceTask;
  *
  * <p>Threads: {@link #poll()} runs on the task thread; {@link #stop()} arrives on another thread. A lock guards the
  * files: poll holds it while it reads one bounded batch and releases it while waiting for data, so stop can close
- * the files and wake the waiting poll, which then returns null.
+ * the files and wake the waiting poll, which then returns null. JMX threads read the progress ({@link
+ * TaskProgressMXBean}: bytes read of each open file) under the same lock, so they wait at most for one batch.
  */
 public class FileSourceTask extends SourceTask {
+    /**
+     * The task's index, which the connector adds to each task config (Debezium's key for the same): with the
+     * connector's {@code name} it names the task's {@link TaskProgressMXBean}.
+     */
+    static final String TASK_ID = "task.id";
+
     private final Time time;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
@@ -37,6 +44,8 @@ public class FileSourceTask extends SourceTask {
     private SourceBatch batch;
     private long nextScanMs;
     private int cursor;
+    private TaskProgressBean progress;
+    private volatile List<TaskProgressMXBean.ProgressItem> lastProgress = List.of();
 
     public FileSourceTask() {
         this(Time.SYSTEM);
@@ -58,6 +67,40 @@ public class FileSourceTask extends SourceTask {
         tracker = new FileTracker(config, context.offsetStorageReader(), parsers(config), assemblers(config), reader);
         batch = new SourceBatch(config, tracker);
         nextScanMs = 0;
+        progress = TaskProgressBean.register(props.get("name"), props.get(TASK_ID), this::progress);
+    }
+
+    /**
+     * Bytes read of each open file and its size now (JMX threads). Waits for the task thread's current batch, at
+     * most a second, then answers what it found last time.
+     */
+    List<TaskProgressMXBean.ProgressItem> progress() {
+        try {
+            if (!lock.tryLock(1, TimeUnit.SECONDS)) {
+                return lastProgress;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return lastProgress;
+        }
+        try {
+            List<TaskProgressMXBean.ProgressItem> items = new java.util.ArrayList<>();
+            if (tracker != null && !stopping) {
+                for (TrackedFile file : tracker.files()) {
+                    try {
+                        long size = file.channel.size();
+                        items.add(new TaskProgressMXBean.ProgressItem(
+                                file.pathText(), "bytes", Math.min(file.readPosition, size), size));
+                    } catch (IOException closed) {
+                        // closed while idle or rotated away: no longer in progress
+                    }
+                }
+            }
+            lastProgress = List.copyOf(items);
+            return lastProgress;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static Supplier<EventParser> parsers(FileSourceConfig config) {
@@ -156,6 +199,9 @@ public class FileSourceTask extends SourceTask {
             }
         } finally {
             lock.unlock();
+        }
+        if (progress != null) {
+            progress.close();
         }
     }
 }
