@@ -46,12 +46,14 @@ class NodeRestSecurityIT {
         Files.writeString(secrets, "admin=" + ADMIN_PASSWORD + "\nkeystore=" + KEYSTORE_PASSWORD + "\n");
         Path config = dir.resolve("node.yaml");
         Files.writeString(config, """
+                config.providers: file
+                config.providers.file.param.allowed.paths: %3$s
                 rest:
                   basic.auth.users: "admin:${file:%1$s:admin}"
                   ssl:
                     keystore.location: %2$s
                     keystore.password: ${file:%1$s:keystore}
-                """.formatted(secrets, tls.keystore));
+                """.formatted(secrets, tls.keystore, dir));
         int rest = Ports.free();
         try (NodeProcess node =
                 NodeProcess.start(dir.resolve("data"), Ports.free(), rest, "--config", config.toString())) {

@@ -55,10 +55,16 @@ class CdcPipelinesIT {
         mirror = pg.createDatabase("mirror");
         OrdersTable.create(shop, SNAPSHOT_ROWS);
         lake = Files.createDirectories(work.resolve("lake"));
+        // the examples read their passwords with ${env:...}: the node enables the env provider for those two only
+        Path nodeConfig = Files.writeString(work.resolve("node.yaml"), """
+                config.providers: env
+                config.providers.env.param.allowlist.pattern: SHOP_DB_PASSWORD|MIRROR_DB_PASSWORD
+                """);
         node = VertebraNode.start(
                 work.resolve("node"),
                 ProjectLayout.root().resolve("plugins").toString(),
-                Map.of("SHOP_DB_PASSWORD", "not-needed-with-trust-auth", "MIRROR_DB_PASSWORD", "not-needed"));
+                Map.of("SHOP_DB_PASSWORD", "not-needed-with-trust-auth", "MIRROR_DB_PASSWORD", "not-needed"),
+                List.of("--config", nodeConfig.toString()));
         // Debezium reports snapshot progress at INFO; the node logs libraries at WARN unless asked
         assertEquals(
                 200,

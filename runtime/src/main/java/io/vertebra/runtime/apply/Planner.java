@@ -7,7 +7,6 @@ import io.vertebra.runtime.apply.Plan.Change;
 import io.vertebra.runtime.apply.Plan.KeyChange;
 import io.vertebra.runtime.apply.Plan.Step;
 import io.vertebra.runtime.cluster.TargetState;
-import io.vertebra.runtime.config.ConfigProviders;
 import io.vertebra.runtime.config.SecretMasker;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -226,8 +225,11 @@ public final class Planner {
             String was = before.get(key);
             String is = config.get(key);
             if (!Objects.equals(was, is)) {
-                boolean secret = secrets.contains(key) || SecretMasker.looksSecret(key);
-                keys.add(new KeyChange(key, mask(was, secret), mask(is, secret), secret));
+                keys.add(new KeyChange(
+                        key,
+                        SecretMasker.maskValue(key, was, secrets),
+                        SecretMasker.maskValue(key, is, secrets),
+                        SecretMasker.isSecret(key, secrets)));
             }
         }
         if (a == null) {
@@ -322,10 +324,6 @@ public final class Planner {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("offsets must be JSON values: " + value, e);
         }
-    }
-
-    private static String mask(String value, boolean secret) {
-        return value != null && secret && !ConfigProviders.hasPlaceholder(value) ? SecretMasker.HIDDEN : value;
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

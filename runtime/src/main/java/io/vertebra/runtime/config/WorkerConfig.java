@@ -322,7 +322,15 @@ public final class WorkerConfig extends AbstractConfig {
                     Importance.LOW,
                     "TLS versions the REST listener accepts.")
             .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's id in statuses (empty: host:port).")
-            .define(CONFIG_PROVIDERS, Type.LIST, "", Importance.LOW, "Config providers, e.g. file,env,directory.");
+            .define(
+                    CONFIG_PROVIDERS,
+                    Type.LIST,
+                    "",
+                    Importance.LOW,
+                    "The config providers that resolve ${name:path:key} placeholders in connector configs and in this"
+                            + " config (empty: none, placeholders stay as written and are reported). file, env and"
+                            + " directory need no config.providers.NAME.class; file and directory require"
+                            + " config.providers.NAME.param.allowed.paths, env config.providers.env.param.allowlist.pattern.");
 
     /** Key prefixes that are passed on rather than declared. */
     public static final List<String> PASS_THROUGH_PREFIXES = List.of(

@@ -24,8 +24,8 @@ import org.apache.kafka.common.config.types.Password;
  * How the REST API is protected, read from the worker's {@code rest.basic.auth.*} and {@code rest.ssl.*} settings:
  * HTTP Basic users with their {@link Role} (none: no authentication) and TLS (none: plain HTTP). A worker that
  * would listen on a non-loopback address without authentication is refused unless
- * {@code rest.unauthenticated.remote.access} allows it. Secret values may be {@code ${file:...}},
- * {@code ${env:...}} or {@code ${directory:...}} placeholders, resolved here once at start.
+ * {@code rest.unauthenticated.remote.access} allows it. Secret values may be placeholders of the config providers
+ * the worker config enables ({@code ${file:...}}, {@code ${env:...}}, ...), resolved here once at start.
  *
  * <p>Passwords are held as {@link Password}, whose {@code toString} is {@code [hidden]}, and no message of this
  * class contains one: errors name the key, the entry or the file, never the secret. Immutable and thread-safe.
@@ -195,8 +195,11 @@ public final class RestSecurity {
             return null;
         }
         if (resolved == null || ConfigProviders.hasPlaceholder(resolved)) {
-            problems.add(key + ": its ${provider:path:key} placeholder could not be resolved (is the provider one of"
-                    + " file, env, directory or a configured config.providers entry, and does the key exist?)");
+            String why = providers
+                    .problems(Map.of(key, raw), Map.of(key, resolved == null ? raw : resolved))
+                    .getOrDefault(key, "");
+            problems.add(key + ": its ${provider:path:key} placeholder could not be resolved"
+                    + (why.isEmpty() ? "" : " (" + why.substring(why.indexOf(": ") + 2) + ")"));
             return null;
         }
         return resolved;

@@ -93,6 +93,11 @@ public final class ConfigValidator {
         if (plugin.type() == PluginType.SINK) {
             validateSinkTopics(config, values);
         }
+        providers
+                .problems(raw, config)
+                .forEach((key, problem) -> values.computeIfAbsent(
+                                key, k -> new ConfigValue(k, raw.get(k), List.of(), new ArrayList<>()))
+                        .addErrorMessage(problem));
         ConfigValue name = values.get(ConnectorConfigDef.NAME);
         if (name != null && name.errorMessages().isEmpty()) {
             String problem = ConnectorNames.problem(config.get(ConnectorConfigDef.NAME));
@@ -106,11 +111,15 @@ public final class ConfigValidator {
             ConfigValue v = e.getValue();
             errors += v.errorMessages().isEmpty() ? 0 : 1;
             ConfigKeyInfo def = definitions.get(e.getKey());
-            boolean secret = passwords.contains(e.getKey()) || (def != null && "PASSWORD".equals(def.type()));
-            String shown = raw.containsKey(e.getKey()) ? raw.get(e.getKey()) : valueString(v.value());
-            if (secret && shown != null && !ConfigProviders.hasPlaceholder(shown)) {
-                shown = SecretMasker.HIDDEN;
+            if (def != null && "PASSWORD".equals(def.type())) {
+                passwords.add(e.getKey());
             }
+            String shown = raw.containsKey(e.getKey()) ? raw.get(e.getKey()) : valueString(v.value());
+            shown = SecretMasker.maskValue(e.getKey(), shown, passwords);
+            // what the plugins said was built from resolved values: the placeholders go back, then the mask rule
+            List<String> messages = v.errorMessages().stream()
+                    .map(m -> SecretMasker.maskText(ConfigProviders.redact(m, raw, config), raw, passwords))
+                    .toList();
             infos.add(new ConfigInfo(
                     def,
                     new ConfigValueInfo(
@@ -118,8 +127,9 @@ public final class ConfigValidator {
                             shown,
                             v.recommendedValues().stream()
                                     .map(ConfigValidator::valueString)
+                                    .map(r -> ConfigProviders.redact(r, raw, config))
                                     .toList(),
-                            v.errorMessages(),
+                            messages,
                             v.visible())));
         }
         return new ConfigInfos(plugin.className(), errors, new ArrayList<>(groups), infos);

@@ -118,13 +118,9 @@ public final class ConnectService {
         return masked(requireConfig(name));
     }
 
-    /** Password-type values of the connector's ConfigDef are hidden; everything else is echoed as submitted. */
+    /** The config as it may be shown: {@link SecretMasker}'s rule with the secret keys of {@link #secretKeys}. */
     private Map<String, String> masked(Map<String, String> raw) {
-        Optional<PluginDesc> plugin = plugin(raw);
-        if (plugin.isEmpty()) {
-            return raw;
-        }
-        return SecretMasker.mask(raw, passwordKeys.computeIfAbsent(plugin.get(), ConnectService::passwordKeysOf));
+        return SecretMasker.mask(raw, secretKeys(raw));
     }
 
     private static Set<String> passwordKeysOf(PluginDesc plugin) {
@@ -135,11 +131,36 @@ public final class ConnectService {
         }
     }
 
-    /** The keys of this config whose values are secrets: the connector's PASSWORD keys. */
+    /**
+     * The keys of this connector config declared PASSWORD: the connector's, its converters' and transforms' and
+     * predicates' (under their prefixes) and the Kafka clients' (worker and override prefixes). {@link SecretMasker}
+     * adds the keys whose names say they are secret.
+     */
     public Set<String> secretKeys(Map<String, String> config) {
-        return plugin(config)
-                .map(p -> passwordKeys.computeIfAbsent(p, ConnectService::passwordKeysOf))
-                .orElse(Set.of());
+        Set<String> keys = new java.util.HashSet<>(SecretMasker.clientPasswordKeys());
+        plugin(config).ifPresent(p -> keys.addAll(passwordKeys.computeIfAbsent(p, ConnectService::passwordKeysOf)));
+        for (String converter : List.of("key.converter", "value.converter", "header.converter")) {
+            PluginType type = converter.equals("header.converter") ? PluginType.HEADER_CONVERTER : PluginType.CONVERTER;
+            addPrefixed(keys, config.get(converter), type, converter + ".");
+        }
+        for (String prefix : List.of("transforms", "predicates")) {
+            PluginType type = prefix.equals("transforms") ? PluginType.TRANSFORMATION : PluginType.PREDICATE;
+            for (String alias : io.vertebra.runtime.pipeline.Transforms.aliases(config, prefix)) {
+                addPrefixed(keys, config.get(prefix + "." + alias + ".type"), type, prefix + "." + alias + ".");
+            }
+        }
+        return keys;
+    }
+
+    private void addPrefixed(Set<String> keys, String cls, PluginType type, String prefix) {
+        if (cls == null || cls.isBlank()) {
+            return;
+        }
+        registry()
+                .find(cls.trim(), type)
+                .ifPresent(p -> passwordKeys
+                        .computeIfAbsent(p, ConnectService::passwordKeysOf)
+                        .forEach(k -> keys.add(prefix + k)));
     }
 
     private Optional<PluginDesc> plugin(Map<String, String> raw) {
@@ -330,8 +351,12 @@ public final class ConnectService {
         }
         List<TaskInfo> out = new ArrayList<>();
         List<Map<String, String>> tasks = cfg.tasks(name);
+        // a task config names no connector.class: the connector's config says which keys are secret
+        Set<String> secrets = secretKeys(cfg.connectors().getOrDefault(name, Map.of()));
         for (int i = 0; i < tasks.size(); i++) {
-            out.add(new TaskInfo(new ConnectorTaskId(name, i), masked(tasks.get(i))));
+            Set<String> taskSecrets = new java.util.HashSet<>(secrets);
+            taskSecrets.addAll(secretKeys(tasks.get(i)));
+            out.add(new TaskInfo(new ConnectorTaskId(name, i), SecretMasker.mask(tasks.get(i), taskSecrets)));
         }
         return out;
     }

@@ -71,6 +71,10 @@ final class ConnectorRunner {
             withLoader(() -> {
                 connector = PluginRegistry.newInstance(plugin, Connector.class);
                 resolved = ctx.providers().resolve(rawConfig);
+                Map<String, String> problems = ctx.providers().problems(rawConfig, resolved);
+                if (!problems.isEmpty()) {
+                    throw new org.apache.kafka.common.config.ConfigException(String.join("; ", problems.values()));
+                }
                 connector.initialize(isSinkClass() ? new SinkContext() : new SourceContext());
             });
             transitionTo(target);
@@ -158,8 +162,9 @@ final class ConnectorRunner {
 
     void fail(Throwable t) {
         failed = true;
-        log.error("connector {} failed", name, t);
-        report(Status.FAILED, TaskRunner.trace(t));
+        String trace = TaskRunner.safeTrace(t, rawConfig, ctx.providers());
+        log.error("connector {} failed: {}", name, trace);
+        report(Status.FAILED, trace);
         try {
             stopConnector();
         } catch (Throwable ignored) {

@@ -126,8 +126,11 @@ abstract class TaskRunner implements Runnable {
         } catch (Throwable t) {
             if (!stopping || !(t instanceof InterruptedException)) {
                 failed = true;
-                log.error("task {} failed", id, t);
-                report(Status.FAILED, trace(t));
+                Map<String, String> raw = new java.util.LinkedHashMap<>(connectorConfig);
+                raw.putAll(rawConfig);
+                String trace = safeTrace(t, raw, ctx.providers());
+                log.error("task {} failed: {}", id, trace);
+                report(Status.FAILED, trace);
             }
         } finally {
             try {
@@ -165,5 +168,19 @@ abstract class TaskRunner implements Runnable {
         StringWriter out = new StringWriter();
         t.printStackTrace(new PrintWriter(out));
         return out.toString();
+    }
+
+    /**
+     * The stack trace of a failure as it may be shown (status trace, log): resolved placeholders put back and secret
+     * values masked ({@link io.vertebra.runtime.config.SecretMasker}), since a plugin's exception may quote its config.
+     */
+    static String safeTrace(
+            Throwable t, Map<String, String> raw, io.vertebra.runtime.config.ConfigProviders providers) {
+        Map<String, String> resolved = providers.resolve(raw);
+        String redacted = io.vertebra.runtime.config.ConfigProviders.redact(trace(t), raw, resolved);
+        String masked = io.vertebra.runtime.config.SecretMasker.maskText(
+                redacted, resolved, io.vertebra.runtime.config.SecretMasker.clientPasswordKeys());
+        return io.vertebra.runtime.config.SecretMasker.maskText(
+                masked, raw, io.vertebra.runtime.config.SecretMasker.clientPasswordKeys());
     }
 }

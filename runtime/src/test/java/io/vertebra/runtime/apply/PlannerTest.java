@@ -365,4 +365,56 @@ class PlannerTest {
                 plan(new DesiredState(List.of(stopped), List.of()), actual(storedOther, Map.of(), Map.of()), false)
                         .steps());
     }
+
+    @Test
+    void thePlanMasksByTheRuleOfGet() {
+        String[] secrets = {
+            "aws.secret.access.key", "AKIAsecret1",
+            "fs.s3a.secret.key", "s3a-secret-2",
+            "consumer.override.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"jaas-pw-3\";",
+            "value.converter.basic.auth.user.info", "user:registry-pw-4",
+            "connection.url", "jdbc:postgresql://u:url-pw-5@db:5432/shop",
+            "store.url", "https://u:url-pw-6@store.example"
+        };
+        DesiredState desired = new DesiredState(List.of(connector("sink", secrets)), List.of());
+        Plan plan = plan(desired, actual(Map.of(), Map.of(), Map.of()), false);
+        String shown = change(plan, "sink").keys().toString();
+        for (String part : List.of("secret1", "secret-2", "jaas-pw-3", "registry-pw-4", "url-pw-5", "url-pw-6")) {
+            assertFalse(shown.contains(part), part + " shown in " + shown);
+        }
+        Change c = change(plan, "sink");
+        assertTrue(
+                c.keys()
+                        .contains(new KeyChange(
+                                "connection.url", null, "jdbc:postgresql://u:[hidden]@db:5432/shop", false)),
+                shown);
+        assertTrue(
+                c.keys().contains(new KeyChange("value.converter.basic.auth.user.info", null, "[hidden]", true)),
+                shown);
+        // what the plan shows, applied again, is no change: the stored secrets are kept
+        ActualState stored = actual(Map.of("sink", stored("sink", secrets)), Map.of(), Map.of());
+        Map<String, String> asShown = new java.util.LinkedHashMap<>();
+        c.keys().forEach(k -> {
+            if (!k.key().startsWith("(")) {
+                asShown.put(k.key(), k.after());
+            }
+        });
+        ConnectorSpec again = new ConnectorSpec(
+                "sink",
+                config(
+                        "sink",
+                        asShown.entrySet().stream()
+                                .filter(e -> e.getValue() != null && !e.getKey().equals("name"))
+                                .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+                                .toArray(String[]::new)),
+                TargetState.STARTED,
+                null);
+        Plan replay = plan(new DesiredState(List.of(again), List.of()), stored, false, true);
+        assertEquals(List.of(), replay.problems());
+        assertEquals(
+                Action.UNCHANGED,
+                change(replay, "sink").action(),
+                change(replay, "sink").toString());
+    }
 }

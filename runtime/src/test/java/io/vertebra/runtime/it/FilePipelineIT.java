@@ -46,7 +46,11 @@ class FilePipelineIT {
     void startWorker() throws Exception {
         bootstrap = SharedKafka.bootstrapServers();
         plugins = Files.createDirectories(dir.resolve("plugins"));
-        worker = ConnectRuntime.start(Workers.config(bootstrap, Workers.uniqueCluster("pipeline"), plugins));
+        Map<String, String> config = Workers.config(bootstrap, Workers.uniqueCluster("pipeline"), plugins);
+        // placeholders resolve only through providers the worker config enables, confined to the test's directory
+        config.put("config.providers", "file");
+        config.put("config.providers.file.param.allowed.paths", dir.toString());
+        worker = ConnectRuntime.start(config);
         rest = new Rest(worker.restPort());
         // the plugin path starts empty: connect-file arrives while the worker runs
         assertTrue(

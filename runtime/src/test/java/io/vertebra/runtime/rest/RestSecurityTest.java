@@ -94,7 +94,11 @@ class RestSecurityTest {
     }
 
     private static RestSecurity security(Map<String, String> props) {
-        WorkerConfig config = new WorkerConfig(props);
+        Map<String, String> all = new HashMap<>(props);
+        // the worker's own placeholders resolve through the providers its config enables, as connectors' do
+        all.put("config.providers", "file");
+        all.put("config.providers.file.param.allowed.paths", dir.toString());
+        WorkerConfig config = new WorkerConfig(all);
         try (ConfigProviders providers =
                 ConfigProviders.fromWorkerConfig(config, RestSecurityTest.class.getClassLoader())) {
             return RestSecurity.from(config, providers);
