@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertebra.node.cdc.Rest;
 import io.vertebra.testkit.Ports;
 import io.vertebra.testkit.ProjectLayout;
 import java.io.BufferedWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,24 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileSourceProgressIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
-
-    private HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("Content-Type", "application/json")
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .timeout(Duration.ofSeconds(20))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     @Test
     void bytesRemainingOfALargeFileFallToZeroInTheStatusAndTheMetrics() throws Exception {
@@ -66,13 +48,14 @@ class FileSourceProgressIT {
                 NodeProcess.start(dir.resolve("data"), Ports.free(), Ports.free(), "--config", config.toString())) {
             node.awaitReady();
             int rest = node.restPort;
+            Rest api = new Rest("http://127.0.0.1:" + rest);
             await("the Connect worker has started")
                     .atMost(Duration.ofSeconds(90))
-                    .until(() -> send(rest, "GET", "/health", null).statusCode() == 200);
-            HttpResponse<String> created = send(rest, "PUT", "/connectors/big-file/config", """
+                    .until(() -> api.status("/health") == 200);
+            Rest.Answer created = api.put("/connectors/big-file/config", """
                     {"connector.class": "io.vertebra.connect.file.source.FileSourceConnector",
                      "file.paths": "%s", "topic": "big", "batch.size": "50"}""".formatted(input));
-            assertEquals(201, created.statusCode(), created.body());
+            assertEquals(201, created.status(), created.body());
 
             List<Long> remaining = new ArrayList<>();
             List<JsonNode> tasks = new ArrayList<>();
@@ -80,8 +63,8 @@ class FileSourceProgressIT {
                     .atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(25))
                     .until(() -> {
-                        HttpResponse<String> r = send(rest, "GET", "/connectors/big-file/status", null);
-                        assertEquals(200, r.statusCode(), r.body());
+                        Rest.Answer r = api.get("/connectors/big-file/status");
+                        assertEquals(200, r.status(), r.body());
                         JsonNode task = JSON.readTree(r.body()).at("/tasks/0");
                         JsonNode item = task.at("/progress/items/0");
                         if (item.isMissingNode()) {
@@ -108,7 +91,7 @@ class FileSourceProgressIT {
             assertEquals("RUNNING", last.get("state").asText());
             assertTrue(last.get("worker_id").isTextual(), last.toString());
 
-            String metrics = send(rest, "GET", "/metrics", null).body();
+            String metrics = api.get("/metrics").body();
             String series = "vertebra_connect_task_progress_remaining_bytes{connector=\"big-file\",item=\"" + input
                     + "\",task=\"0\"} 0.0";
             assertTrue(metrics.contains(series), metrics);
@@ -118,13 +101,13 @@ class FileSourceProgressIT {
                     metrics);
             Promtool.assertCleanScrape(metrics);
 
-            assertEquals(204, send(rest, "DELETE", "/connectors/big-file", null).statusCode());
+            assertEquals(204, api.delete("/connectors/big-file").status());
             await("the progress series go with the task")
                     .atMost(Duration.ofSeconds(30))
-                    .until(() -> !send(rest, "GET", "/metrics", null)
+                    .until(() -> !api.get("/metrics")
                             .body()
                             .contains("vertebra_connect_task_progress_remaining_bytes{connector=\"big-file\""));
-            assertFalse(send(rest, "GET", "/metrics", null).body().contains("big-file\",item"));
+            assertFalse(api.get("/metrics").body().contains("big-file\",item"));
         }
     }
 }

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertebra.node.cdc.Rest;
 import io.vertebra.testkit.Ports;
 import io.vertebra.testkit.ProjectLayout;
 import io.vertebra.testkit.VertebraProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,24 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NodeLoggingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
-
-    private HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("Content-Type", "application/json")
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .timeout(Duration.ofSeconds(20))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     /** The node's log lines that are JSON objects (its stdout also prints the plain "vertebra ready" line). */
     private static List<JsonNode> jsonLines(List<String> lines) throws Exception {
@@ -68,6 +50,7 @@ class NodeLoggingIT {
         Files.writeString(config, "plugin.path: " + ProjectLayout.root().resolve("plugins") + "\n");
         Path input = Files.writeString(dir.resolve("in.log"), "one\ntwo\n");
         int rest = Ports.free();
+        Rest api = new Rest("http://127.0.0.1:" + rest);
         try (VertebraProcess node = VertebraProcess.start(
                 dir.resolve("data"),
                 Ports.free(),
@@ -79,7 +62,7 @@ class NodeLoggingIT {
             node.awaitReady();
             await("the Connect worker has started")
                     .atMost(Duration.ofSeconds(90))
-                    .until(() -> send(rest, "GET", "/health", null).statusCode() == 200);
+                    .until(() -> api.status("/health") == 200);
             List<JsonNode> startup = jsonLines(node.process().lines());
             assertTrue(
                     startup.stream()
@@ -94,17 +77,17 @@ class NodeLoggingIT {
                                     && l.get("level").asText().equals("INFO")),
                     "Kafka's client logs start at WARN");
 
-            HttpResponse<String> raised = send(rest, "PUT", "/admin/loggers/org.apache.kafka", "{\"level\": \"INFO\"}");
-            assertEquals(200, raised.statusCode(), raised.body());
+            Rest.Answer raised = api.put("/admin/loggers/org.apache.kafka", "{\"level\": \"INFO\"}");
+            assertEquals(200, raised.status(), raised.body());
             assertTrue(JSON.readTree(raised.body()).toString().contains("\"org.apache.kafka\""), raised.body());
-            JsonNode level = JSON.readTree(
-                    send(rest, "GET", "/admin/loggers/org.apache.kafka", null).body());
+            JsonNode level =
+                    JSON.readTree(api.get("/admin/loggers/org.apache.kafka").body());
             assertEquals("INFO", level.get("level").asText(), level.toString());
 
-            HttpResponse<String> created = send(rest, "PUT", "/connectors/lines/config", """
+            Rest.Answer created = api.put("/connectors/lines/config", """
                     {"connector.class": "io.vertebra.connect.file.source.FileSourceConnector",
                      "file.paths": "%s", "topic": "lines"}""".formatted(input));
-            assertEquals(201, created.statusCode(), created.body());
+            assertEquals(201, created.status(), created.body());
             await("the source task's producer logs its config at INFO, as JSON")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> jsonLines(node.process().lines()).stream()
