@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertebra.log.config.BrokerConfig;
 import io.vertebra.log.controller.ClusterSupervisor;
 import io.vertebra.log.controller.Controller;
+import io.vertebra.log.controller.ControllerSecurity;
 import io.vertebra.log.controller.LocalMetadataLog;
 import io.vertebra.log.controller.MetadataLog;
 import io.vertebra.log.controller.PartitionElections;
@@ -122,6 +123,7 @@ public final class Broker implements AutoCloseable {
         Time time = Time.SYSTEM;
         int nodeId = config.nodeId();
         ListenerSecurity security = ListenerSecurity.from(config);
+        ControllerSecurity controllerSecurity = ControllerSecurity.from(config, security);
         BrokerMetrics metrics = new BrokerMetrics(registry);
         parts.add(metrics);
         LogDirectory logDirectory = new LogDirectory(config.logDir(), time);
@@ -135,7 +137,7 @@ public final class Broker implements AutoCloseable {
                     nodeId,
                     RaftMetadataLog.parseVoters(quorum),
                     config.metadataDir(),
-                    config.listenerHost(),
+                    controllerSecurity,
                     config.getInt(BrokerConfig.CONTROLLER_ELECTION_TIMEOUT_MS));
             metadataLog = raftLog;
         }
