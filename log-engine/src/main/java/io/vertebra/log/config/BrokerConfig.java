@@ -60,6 +60,7 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String CONTROLLER_SECRET = "controller.secret";
     /** Shortest {@link #CONTROLLER_SECRET} accepted. */
     public static final int CONTROLLER_SECRET_MIN_LENGTH = 16;
+
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";

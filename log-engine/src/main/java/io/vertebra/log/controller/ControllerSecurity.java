@@ -102,7 +102,8 @@ public final class ControllerSecurity {
             }
         } else if (protocol == SecurityProtocol.SASL_PLAINTEXT && !authenticator.enabled() && cluster) {
             problems.add("the controller port of a " + protocol + " cluster would accept anyone: set "
-                    + BrokerConfig.CONTROLLER_SECRET + " (the same on every node), or " + BrokerConfig.SSL_KEYSTORE_LOCATION
+                    + BrokerConfig.CONTROLLER_SECRET + " (the same on every node), or "
+                    + BrokerConfig.SSL_KEYSTORE_LOCATION
                     + " and " + BrokerConfig.SSL_TRUSTSTORE_LOCATION + " for mutual TLS");
         }
         if (!problems.isEmpty()) {
@@ -157,7 +158,8 @@ public final class ControllerSecurity {
 
     @Override
     public String toString() {
-        return (tls != null ? "mutual TLS" : "no TLS") + (authenticator.enabled() ? ", entries sealed with"
-                + " controller.secret" : ", no secret") + ", bound to " + bindHost;
+        return (tls != null ? "mutual TLS" : "no TLS")
+                + (authenticator.enabled() ? ", entries sealed with" + " controller.secret" : ", no secret")
+                + ", bound to " + bindHost;
     }
 }

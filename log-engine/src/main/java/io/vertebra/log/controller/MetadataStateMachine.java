@@ -59,6 +59,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     private Path sealedFromFile;
     /** Index of the first sealed entry applied here (-1: none yet); unsealed entries after it are refused. */
     private long sealedFrom = -1;
+
     private final Map<Long, List<CompletableFuture<MetadataImage>>> waiters = new TreeMap<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private volatile ClusterSupervisor supervisor;
@@ -85,9 +86,11 @@ final class MetadataStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
-        sealedFromFile = raftStorage.getStorageDir().getStateMachineDir().toPath().resolve(SEALED_FROM_FILE);
+        sealedFromFile =
+                raftStorage.getStorageDir().getStateMachineDir().toPath().resolve(SEALED_FROM_FILE);
         if (Files.exists(sealedFromFile)) {
-            sealedFrom = Long.parseLong(Files.readString(sealedFromFile, StandardCharsets.UTF_8).trim());
+            sealedFrom = Long.parseLong(
+                    Files.readString(sealedFromFile, StandardCharsets.UTF_8).trim());
         }
         loadSnapshot(storage.loadLatestSnapshot());
     }
@@ -136,15 +139,20 @@ final class MetadataStateMachine extends BaseStateMachine {
         return last.getIndex();
     }
 
-    /** The leader's gate: with a secret, a message not sealed with it never enters the log. */
+    /**
+     * The leader's gate: with a secret, a message not sealed with it never enters the log. The refusal travels
+     * back to the submitter in the transaction (Ratis answers it with a StateMachineException).
+     */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-        String refusal = authenticator.refusal(request.getMessage().getContent().toByteArray(), System.currentTimeMillis());
+        TransactionContext context = super.startTransaction(request);
+        String refusal =
+                authenticator.refusal(request.getMessage().getContent().toByteArray(), System.currentTimeMillis());
         if (refusal != null) {
             log.warn("refused a metadata entry from client {}: {}", request.getClientId(), refusal);
-            throw new IOException("metadata entry refused: " + refusal);
+            context.setException(new IOException("metadata entry refused: " + refusal));
         }
-        return super.startTransaction(request);
+        return context;
     }
 
     @Override
@@ -214,12 +222,12 @@ final class MetadataStateMachine extends BaseStateMachine {
             return; // not initialized with storage (tests of the apply path alone)
         }
         try {
-                Path temp = sealedFromFile.resolveSibling(SEALED_FROM_FILE + ".tmp");
-                Files.writeString(temp, Long.toString(index), StandardCharsets.UTF_8);
-                Files.move(temp, sealedFromFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                log.warn("cannot record where sealed metadata entries start ({}): {}", sealedFromFile, e.toString());
-            }
+            Path temp = sealedFromFile.resolveSibling(SEALED_FROM_FILE + ".tmp");
+            Files.writeString(temp, Long.toString(index), StandardCharsets.UTF_8);
+            Files.move(temp, sealedFromFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            log.warn("cannot record where sealed metadata entries start ({}): {}", sealedFromFile, e.toString());
+        }
     }
 
     /** Completes with the image once the entry at {@code index} is applied here. */

@@ -23,6 +23,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -247,8 +249,12 @@ public final class RaftMetadataLog implements MetadataLog {
                 .setParameters(security.parameters())
                 .setRaftGroup(group())
                 .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        retries, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                // the state machine's refusal (an entry not sealed with the leader's controller.secret) is final
+                .setRetryPolicy(ExceptionDependentRetry.newBuilder()
+                        .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
+                        .setDefaultPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                retries, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                        .build())
                 .build();
     }
 
@@ -262,8 +268,8 @@ public final class RaftMetadataLog implements MetadataLog {
         byte[] entry = new byte[json.length + 1];
         entry[0] = MetadataStateMachine.RECORDS;
         System.arraycopy(json, 0, entry, 1, json.length);
-        Message message = Message.valueOf(
-                ByteString.copyFrom(security.authenticator().seal(entry, System.currentTimeMillis())));
+        Message message =
+                Message.valueOf(ByteString.copyFrom(security.authenticator().seal(entry, System.currentTimeMillis())));
         CompletableFuture<org.apache.ratis.protocol.RaftClientReply> sent = new CompletableFuture<>();
         try {
             appender.execute(() -> {

@@ -89,7 +89,9 @@ class ControllerPortSecurityTest {
                         noCertificate,
                         new GrpcTlsConfig(
                                 null,
-                                ListenerSecurity.from(new BrokerConfig(tls)).tls().trustManager(),
+                                ListenerSecurity.from(new BrokerConfig(tls))
+                                        .tls()
+                                        .trustManager(),
                                 false));
                 Object anonymous = attack(cluster.quorum(), deleteTopic(id), noCertificate);
                 assertTrue(anonymous instanceof Throwable, "a client without a certificate got through: " + anonymous);
@@ -116,22 +118,21 @@ class ControllerPortSecurityTest {
             Object unsealed = attack(cluster.quorum(), deleteTopic(id), new Parameters());
             assertTrue(unsealed instanceof Throwable, "an unsealed entry got through: " + unsealed);
             assertTrue(
-                    String.valueOf(((Throwable) unsealed).getMessage()).contains("no HMAC made with controller.secret"),
-                    "the submitter learns why: " + unsealed);
+                    messages((Throwable) unsealed).contains("no HMAC made with controller.secret"),
+                    "the submitter learns why: " + messages((Throwable) unsealed));
 
             byte[] wronglySealed = EntryAuthenticator.withSecret("another-secret-of-a-node-misconfigured")
                     .seal(deleteTopic(id), System.currentTimeMillis());
             Object wrong = attack(cluster.quorum(), wronglySealed, new Parameters());
             assertTrue(wrong instanceof Throwable, "an entry sealed with another secret got through: " + wrong);
-            assertTrue(String.valueOf(((Throwable) wrong).getMessage()).contains("does not verify"), wrong.toString());
+            assertTrue(messages((Throwable) wrong).contains("does not verify"), messages((Throwable) wrong));
 
             createEverywhere(admin, "after", 3);
             for (int node = 1; node <= 3; node++) {
                 assertTrue(Files.isDirectory(partitionDir(node, "target")), "node " + node + " lost the log");
             }
             assertEquals(List.of(), logs.linesContaining(SECRET), "the secret reached the log");
-            assertTrue(
-                    logs.linesContaining("takes no credentials").isEmpty(), "no warning when the port has a secret");
+            assertTrue(logs.linesContaining("takes no credentials").isEmpty(), "no warning when the port has a secret");
         }
     }
 
@@ -151,6 +152,15 @@ class ControllerPortSecurityTest {
             }
             assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
         }
+    }
+
+    /** The messages of {@code error} and its causes, one per line. */
+    static String messages(Throwable error) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            all.append(t).append('\n');
+        }
+        return all.toString();
     }
 
     /** Creates {@code topic} and waits until every one of its replicas has the partition's log on disk. */

@@ -38,7 +38,8 @@ class ControllerSecurityTest {
 
     @Test
     void theControllerHostOverridesTheListenerHost() {
-        ControllerSecurity security = security(Map.of("listener.host", "0.0.0.0", "controller.listener.host", "127.0.0.1"));
+        ControllerSecurity security =
+                security(Map.of("listener.host", "0.0.0.0", "controller.listener.host", "127.0.0.1"));
         assertEquals("127.0.0.1", security.bindHost());
         assertFalse(security.exposed(3), "loopback only");
     }

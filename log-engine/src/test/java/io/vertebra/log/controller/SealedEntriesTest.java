@@ -60,14 +60,19 @@ class SealedEntriesTest {
         long now = System.currentTimeMillis();
         try (LogCapture logs = LogCapture.start()) {
             assertNotNull(apply(machine, 1, createTopic("before-the-secret")).topic("before-the-secret"));
-            assertNotNull(apply(machine, 2, secret.seal(createTopic("sealed"), now)).topic("sealed"));
+            assertNotNull(
+                    apply(machine, 2, secret.seal(createTopic("sealed"), now)).topic("sealed"));
             assertNull(apply(machine, 3, createTopic("forged")).topic("forged"), "unsealed after a sealed one");
-            byte[] wrong = EntryAuthenticator.withSecret("a-different-secret-value").seal(createTopic("wrong"), now);
+            byte[] wrong =
+                    EntryAuthenticator.withSecret("a-different-secret-value").seal(createTopic("wrong"), now);
             assertNull(apply(machine, 4, wrong).topic("wrong"), "sealed with another secret");
             MetadataImage image = apply(machine, 5, secret.seal(createTopic("later"), now));
             assertNotNull(image.topic("later"));
             assertEquals(5, image.offset(), "skipped entries still advance the applied index");
-            assertEquals(2, logs.linesContaining("is not sealed with this node's controller.secret").size());
+            assertEquals(
+                    2,
+                    logs.linesContaining("is not sealed with this node's controller.secret")
+                            .size());
             assertTrue(logs.linesContaining(SECRET).isEmpty());
         }
     }
