@@ -154,6 +154,41 @@ class ControllerPortSecurityTest {
         }
     }
 
+    @Test
+    void enablingTheSecretOnARunningClusterKeepsWhatWasWrittenBefore() throws Exception {
+        int port = Ports.free();
+        Map<Integer, InetSocketAddress> voters = Map.of(1, InetSocketAddress.createUnresolved("127.0.0.1", port));
+        Path meta = dir.resolve("meta");
+        try (RaftMetadataLog log = new RaftMetadataLog(1, voters, meta, security(Map.of()), 200)) {
+            log.start((previous, next) -> {});
+            log.append(List.of(createTopic("written-before"))).get(30, TimeUnit.SECONDS);
+        }
+        Map<String, String> withSecret = Map.of("controller.secret", SECRET);
+        try (RaftMetadataLog log = new RaftMetadataLog(1, voters, meta, security(withSecret), 200)) {
+            log.start((previous, next) -> {});
+            Awaitility.await("the unsealed entry replays")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> log.image().topic("written-before") != null);
+            log.append(List.of(createTopic("written-sealed"))).get(30, TimeUnit.SECONDS);
+        }
+        try (RaftMetadataLog log = new RaftMetadataLog(1, voters, meta, security(withSecret), 200)) {
+            log.start((previous, next) -> {});
+            Awaitility.await("both replay after a restart")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> log.image().topic("written-sealed") != null);
+            assertNotNull(log.image().topic("written-before"));
+        }
+    }
+
+    static ControllerSecurity security(Map<String, String> settings) {
+        BrokerConfig config = new BrokerConfig(settings);
+        return ControllerSecurity.from(config, ListenerSecurity.from(config));
+    }
+
+    static MetadataRecord createTopic(String name) {
+        return new MetadataRecord.CreateTopic(name, Uuid.randomUuid().toString(), Map.of(), List.of(List.of(1)));
+    }
+
     /** The messages of {@code error} and its causes, one per line. */
     static String messages(Throwable error) {
         StringBuilder all = new StringBuilder();
