@@ -155,6 +155,27 @@ class ControllerPortSecurityTest {
     }
 
     @Test
+    void anOpenControllerPortOnEveryInterfaceIsWarnedAbout() throws Exception {
+        Map<Integer, InetSocketAddress> voters = Map.of(
+                1, InetSocketAddress.createUnresolved("127.0.0.1", Ports.free()),
+                2, InetSocketAddress.createUnresolved("127.0.0.1", Ports.free()),
+                3, InetSocketAddress.createUnresolved("127.0.0.1", Ports.free()));
+        try (LogCapture logs = LogCapture.start();
+                RaftMetadataLog open = new RaftMetadataLog(
+                        1, voters, dir.resolve("open"), security(Map.of("listener.host", "0.0.0.0")), 200)) {
+            open.start((previous, next) -> {});
+            assertEquals(1, logs.linesContaining("takes no credentials").size(), String.join("\n", logs.lines()));
+        }
+        Map<String, String> sealed = Map.of("listener.host", "0.0.0.0", "controller.secret", SECRET);
+        try (LogCapture logs = LogCapture.start();
+                RaftMetadataLog protectedLog =
+                        new RaftMetadataLog(1, voters, dir.resolve("sealed"), security(sealed), 200)) {
+            protectedLog.start((previous, next) -> {});
+            assertEquals(List.of(), logs.linesContaining("takes no credentials"));
+        }
+    }
+
+    @Test
     void enablingTheSecretOnARunningClusterKeepsWhatWasWrittenBefore() throws Exception {
         int port = Ports.free();
         Map<Integer, InetSocketAddress> voters = Map.of(1, InetSocketAddress.createUnresolved("127.0.0.1", port));
