@@ -39,9 +39,8 @@ public final class LogCommand {
         Path logDir() {
             Path logDir = dataDir.resolve("log");
             if (!Files.isDirectory(logDir)) {
-                throw new CliException(
-                        dataDir.toAbsolutePath() + " holds no partition logs (no " + logDir + " directory); pass the"
-                                + " data directory of the node with --data-dir");
+                throw new CliException(dataDir.toAbsolutePath() + " holds no partition logs (no " + logDir
+                        + " directory); pass the" + " data directory of the node with --data-dir");
             }
             return logDir;
         }
@@ -85,10 +84,7 @@ public final class LogCommand {
         @Option(names = "--topic", paramLabel = "TOPIC", description = "Repair only this topic's partitions.")
         String topic;
 
-        @Option(
-                names = "--partition",
-                paramLabel = "N",
-                description = "Repair only this partition (with --topic).")
+        @Option(names = "--partition", paramLabel = "N", description = "Repair only this partition (with --topic).")
         Integer partition;
 
         @Option(
@@ -109,7 +105,9 @@ public final class LogCommand {
                         .toList();
                 if (targets.isEmpty()) {
                     throw new CliException("no quarantined partition"
-                            + (topic == null ? "" : " of topic " + topic + (partition == null ? "" : " numbered " + partition))
+                            + (topic == null
+                                    ? ""
+                                    : " of topic " + topic + (partition == null ? "" : " numbered " + partition))
                             + " in " + logDir + "; `vertebra log status --data-dir " + dataDir + "` lists them");
                 }
                 LogRepair.Mode mode = truncate ? LogRepair.Mode.TRUNCATE : LogRepair.Mode.KEEP_VALID;

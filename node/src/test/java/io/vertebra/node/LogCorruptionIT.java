@@ -67,7 +67,10 @@ class LogCorruptionIT {
             String output = restarted.process.output();
             assertTrue(output.contains("corrupt-0") && output.contains("not a torn tail"), output);
             assertTrue(output.contains("cannot open the log of unopenable-0"), output);
-            assertEquals(RECORDS, NodeLifecycleIT.consume(restarted.bootstrap(), "good", RECORDS).size());
+            assertEquals(
+                    RECORDS,
+                    NodeLifecycleIT.consume(restarted.bootstrap(), "good", RECORDS)
+                            .size());
             ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
                     ExecutionException.class, () -> produceOne(restarted.bootstrap(), "corrupt"));
             assertInstanceOf(KafkaStorageException.class, refused.getCause(), refused.toString());
@@ -80,9 +83,11 @@ class LogCorruptionIT {
         }
 
         CliRun status = CliRun.run(dir, "", "", null, "log", "status", "--data-dir", data.toString());
-        assertTrue(status.out().contains("corrupt-0: ") && status.out().contains("offset " + badOffset), status.toString());
-        CliRun repair = CliRun.run(
-                dir, "", "", null, "log", "repair", "--data-dir", data.toString(), "--topic", "corrupt");
+        assertTrue(
+                status.out().contains("corrupt-0: ") && status.out().contains("offset " + badOffset),
+                status.toString());
+        CliRun repair =
+                CliRun.run(dir, "", "", null, "log", "repair", "--data-dir", data.toString(), "--topic", "corrupt");
         assertEquals(0, repair.exit(), repair.toString());
         assertTrue(repair.out().contains((RECORDS - 1) + " batches restored"), repair.out());
 
@@ -108,8 +113,8 @@ class LogCorruptionIT {
     void aCorruptReplicaInAClusterReFetchesFromTheLeader() throws Exception {
         try (ClusterProcesses cluster = ClusterProcesses.start(dir, 3, Map.of());
                 Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3)
-                            .configs(Map.of("min.insync.replicas", "2"))))
+            admin.createTopics(List.of(
+                            new NewTopic("replicated", 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
                     .all()
                     .get();
             awaitIsr(admin, 3);
@@ -157,7 +162,8 @@ class LogCorruptionIT {
                 .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
-                .until(() -> partition(admin).isr().size() == size && partition(admin).leader() != null);
+                .until(() -> partition(admin).isr().size() == size
+                        && partition(admin).leader() != null);
     }
 
     private static void createTopics(String bootstrap, int replicas, String... names) throws Exception {

@@ -137,7 +137,9 @@ public final class IsrTracker implements AutoCloseable {
     private void leaveIsr(TopicPartition tp) {
         TopicImage topic = partitions.image().topic(tp.topic());
         PartitionImage current = topic == null ? null : topic.partition(tp.partition());
-        if (current == null || !current.isr().contains(brokerId) || current.isr().size() < 2) {
+        if (current == null
+                || !current.isr().contains(brokerId)
+                || current.isr().size() < 2) {
             return;
         }
         List<Integer> isr = new ArrayList<>(current.isr());
@@ -167,18 +169,16 @@ public final class IsrTracker implements AutoCloseable {
                 current.partitionEpoch(),
                 current.addingReplicas(),
                 current.removingReplicas());
-        log.warn(
-                "{}: its log is offline on this broker; leaving the ISR (now {}, leader {})",
-                tp,
-                isr,
-                leader);
+        log.warn("{}: its log is offline on this broker; leaving the ISR (now {}, leader {})", tp, isr, leader);
         inFlight.add(tp);
-        metadataLog.append(List.of(PartitionElections.change(topic, current, next))).whenComplete((image, error) -> {
-            inFlight.remove(tp);
-            if (error != null) {
-                log.debug("ISR change of {} not committed: {}", tp, error.toString());
-            }
-        });
+        metadataLog
+                .append(List.of(PartitionElections.change(topic, current, next)))
+                .whenComplete((image, error) -> {
+                    inFlight.remove(tp);
+                    if (error != null) {
+                        log.debug("ISR change of {} not committed: {}", tp, error.toString());
+                    }
+                });
     }
 
     private static long epochStartOffset(Partition partition, int epoch) {

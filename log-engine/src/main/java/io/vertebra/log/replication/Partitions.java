@@ -182,8 +182,8 @@ public final class Partitions implements MetadataLog.MetadataListener {
         }
         logDirectory.releaseQuarantine(
                 tp,
-                "re-fetching the partition from its leader, broker " + p.leader() + " (leader epoch "
-                        + p.leaderEpoch() + ")");
+                "re-fetching the partition from its leader, broker " + p.leader() + " (leader epoch " + p.leaderEpoch()
+                        + ")");
         try {
             return logDirectory.openLog(tp, topicId, config);
         } catch (RuntimeException e) {
@@ -271,8 +271,8 @@ public final class Partitions implements MetadataLog.MetadataListener {
         }
         String offlineReason = logDirectory.offline().get(tp);
         if (offlineReason != null) {
-            throw new KafkaStorageException("the log of " + tp + " is offline on broker " + brokerId + ": "
-                    + offlineReason);
+            throw new KafkaStorageException(
+                    "the log of " + tp + " is offline on broker " + brokerId + ": " + offlineReason);
         }
         throw new NotLeaderOrFollowerException("broker " + brokerId + " does not host a replica of " + tp);
     }

@@ -53,6 +53,7 @@ public final class LogDirectory implements AutoCloseable {
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     /** Partitions this broker hosts whose log could not be opened → why; requests to them fail. */
     private final Map<TopicPartition, String> offline = new ConcurrentHashMap<>();
+
     private final Map<TopicPartition, PartitionLog.Checkpoints> stored;
     private final boolean cleanShutdown;
     private final CheckpointFile checkpointFile;

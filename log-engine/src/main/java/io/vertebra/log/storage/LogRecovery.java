@@ -104,7 +104,10 @@ final class LogRecovery {
         }
         reason.append(". Nothing was truncated: segments ")
                 .append(corrupt.baseOffset())
-                .append(later.isEmpty() ? "" : ".." + later.get(later.size() - 1).baseOffset())
+                .append(
+                        later.isEmpty()
+                                ? ""
+                                : ".." + later.get(later.size() - 1).baseOffset())
                 .append(" are quarantined and the partition stays offline until it is re-fetched from an in-sync"
                         + " replica or repaired with `vertebra log repair`");
         List<Segment> moved = new ArrayList<>();
@@ -116,5 +119,4 @@ final class LogRecovery {
         Path where = Quarantine.quarantine(dir, moved, reason.toString(), nowMs);
         throw new CorruptLogException(reason + " (files in " + where + ")");
     }
-
 }

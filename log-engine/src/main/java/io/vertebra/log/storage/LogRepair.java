@@ -42,7 +42,8 @@ public final class LogRepair {
     }
 
     /** What a repair kept: the batches and offsets restored, and the ranges left out. */
-    public record Result(Path partitionDir, Mode mode, int batches, long firstOffset, long nextOffset, List<Skipped> skipped) {
+    public record Result(
+            Path partitionDir, Mode mode, int batches, long firstOffset, long nextOffset, List<Skipped> skipped) {
         @Override
         public String toString() {
             String kept = batches == 0
@@ -103,7 +104,8 @@ public final class LogRepair {
             expectedNext = Math.max(expectedNext, base);
             int copied = 0;
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
-                    FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    FileChannel out =
+                            FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 long size = in.size();
                 long position = 0;
                 while (position < size) {

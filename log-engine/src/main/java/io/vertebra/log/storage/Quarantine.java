@@ -37,7 +37,8 @@ public final class Quarantine {
 
     /** What the quarantine marker says (the corruption found and where the files went). */
     public static String reason(Path partitionDir) throws IOException {
-        return Files.readString(partitionDir.resolve(MARKER), StandardCharsets.UTF_8).trim();
+        return Files.readString(partitionDir.resolve(MARKER), StandardCharsets.UTF_8)
+                .trim();
     }
 
     /** The newest quarantine directory of the partition, or null when there is none. */

@@ -272,8 +272,8 @@ public final class Segment {
                     break;
                 }
                 if (batch.baseOffset() < expectedNext) {
-                    problem = "base offset " + batch.baseOffset() + " goes back (expected at least " + expectedNext
-                            + ")";
+                    problem =
+                            "base offset " + batch.baseOffset() + " goes back (expected at least " + expectedNext + ")";
                     break;
                 }
                 batch.ensureValid();
@@ -321,11 +321,7 @@ public final class Segment {
      * the valid data that follows is in a later segment).
      */
     record Recovery(
-            int truncatedBytes,
-            int badPosition,
-            long expectedOffset,
-            String problem,
-            BatchScanner.Found nextValid) {
+            int truncatedBytes, int badPosition, long expectedOffset, String problem, BatchScanner.Found nextValid) {
         boolean corrupt() {
             return badPosition >= 0;
         }

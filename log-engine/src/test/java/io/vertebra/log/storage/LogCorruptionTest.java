@@ -181,11 +181,14 @@ class LogCorruptionTest {
                         new PartitionLog.Checkpoints(corruptBase, 0, 0, false),
                         time,
                         null));
-        assertTrue(error.getMessage().contains("later segments hold data from offset " + bases.get(2)), error.getMessage());
+        assertTrue(
+                error.getMessage().contains("later segments hold data from offset " + bases.get(2)),
+                error.getMessage());
         assertTrue(Files.exists(segmentFile(bases.get(0))), "the segment before the corruption stays");
         for (long base : bases.subList(1, bases.size())) {
             assertFalse(Files.exists(segmentFile(base)), "segment " + base + " quarantined");
-            assertTrue(Files.exists(Quarantine.latest(partitionDir()).resolve(Segment.fileName(base, Segment.LOG_SUFFIX))));
+            assertTrue(Files.exists(
+                    Quarantine.latest(partitionDir()).resolve(Segment.fileName(base, Segment.LOG_SUFFIX))));
         }
     }
 
@@ -211,7 +214,8 @@ class LogCorruptionTest {
             assertEquals("99:value-99", values.get(98));
             assertEquals(100, Batches.append(log, Batches.of(1, "next")).firstOffset());
         }
-        assertTrue(Files.exists(Quarantine.latest(partitionDir()).resolve(Segment.fileName(0, Segment.LOG_SUFFIX))),
+        assertTrue(
+                Files.exists(Quarantine.latest(partitionDir()).resolve(Segment.fileName(0, Segment.LOG_SUFFIX))),
                 "the quarantined file stays for inspection");
     }
 
@@ -270,7 +274,9 @@ class LogCorruptionTest {
                     assertThrows(KafkaStorageException.class, () -> logs.openLog(broken, id, config));
             assertTrue(unopenable.getMessage().contains("cannot open the log of broken-0"), unopenable.getMessage());
             assertEquals(java.util.Set.of(bad, broken), logs.offline().keySet());
-            assertTrue(logs.offline().get(bad).contains("not a torn tail"), logs.offline().get(bad));
+            assertTrue(
+                    logs.offline().get(bad).contains("not a torn tail"),
+                    logs.offline().get(bad));
             assertTrue(logs.isQuarantined(bad));
         }
         assertFalse(
