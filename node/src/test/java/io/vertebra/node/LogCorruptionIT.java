@@ -67,6 +67,7 @@ class LogCorruptionIT {
             String output = restarted.process.output();
             assertTrue(output.contains("corrupt-0") && output.contains("not a torn tail"), output);
             assertTrue(output.contains("cannot open the log of unopenable-0"), output);
+            assertTrue(output.contains("vertebra: partition corrupt-0 is OFFLINE on this node"), output);
             assertEquals(
                     RECORDS,
                     NodeLifecycleIT.consume(restarted.bootstrap(), "good", RECORDS)
