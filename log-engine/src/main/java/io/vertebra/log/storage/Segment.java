@@ -296,8 +296,10 @@ public final class Segment {
             if (problem.isEmpty()) {
                 problem = "an incomplete batch";
             }
-            BatchScanner.Found next = BatchScanner.next(records.channel(), validBytes + 1L, size);
-            if (next != null || (dataFollows && !BatchScanner.onlyZeros(records.channel(), validBytes, size))) {
+            // the zeros of a pre-allocated file are checked 8 bytes at a time before any byte-by-byte scan
+            boolean zeros = BatchScanner.onlyZeros(records.channel(), validBytes, size);
+            BatchScanner.Found next = zeros ? null : BatchScanner.next(records.channel(), validBytes + 1L, size);
+            if (next != null || (dataFollows && !zeros)) {
                 return new Recovery(0, validBytes, expectedNext, problem, next);
             }
             log.warn(
