@@ -50,7 +50,7 @@ class CliIT {
         Files.writeString(
                 config,
                 "worker:\n  enabled: true\nplugin.path: " + ProjectLayout.root().resolve("plugins") + "\n"
-                        + "offset.flush.interval.ms: 1000\n");
+                        + "offset.flush.interval.ms: 1000\nconnector.allowed.dirs: " + dir + "\n");
         node = NodeProcess.start(dir.resolve("data"), Ports.free(), Ports.free(), "--config", config.toString());
         node.awaitReady();
         url = "http://127.0.0.1:" + node.restPort;
