@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,16 +154,22 @@ final class RequestFrames extends ChannelInboundHandlerAdapter {
 
     /** Called on a releasing thread: retries on this connection's event loop. */
     private void memoryReleased() {
-        ctx.executor().execute(() -> {
-            if (!waitingForMemory) {
-                return;
-            }
-            waitingForMemory = false;
-            cut();
-            if (!waitingForMemory) {
-                pauses.resume(ReadPauses.MEMORY);
-            }
-        });
+        try {
+            ctx.executor().execute(this::retryAfterRelease);
+        } catch (RejectedExecutionException e) {
+            // the listener is shutting down: nothing left to read
+        }
+    }
+
+    private void retryAfterRelease() {
+        if (!waitingForMemory) {
+            return;
+        }
+        waitingForMemory = false;
+        cut();
+        if (!waitingForMemory) {
+            pauses.resume(ReadPauses.MEMORY);
+        }
     }
 
     private void fail(Exception problem) {
