@@ -348,6 +348,14 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * The partition replicas hosted here whose log could not be opened (quarantined after corruption, or
+     * unreadable), each with the reason; a live view, empty while everything is served.
+     */
+    public Map<org.apache.kafka.common.TopicPartition, String> offlineLogs() {
+        return partitions.offline();
+    }
+
     public String clusterId() {
         return controller.image().clusterId();
     }
