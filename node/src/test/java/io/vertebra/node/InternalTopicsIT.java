@@ -2,6 +2,7 @@ package io.vertebra.node;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.vertebra.testkit.ProjectLayout;
 import io.vertebra.testkit.VertebraCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,6 +81,15 @@ class InternalTopicsIT {
             Rest.Answer connectors = api.get("/connectors");
             assertEquals("[\"lines\"]", connectors.body().replace(" ", ""), connectors.body());
             assertTrue(Files.notExists(stolen));
+
+            // the node secret stays in the metadata log, readable by the node's user only, and out of the output
+            Path metadata = node.dataDir.resolve("meta/metadata.log");
+            Matcher secret =
+                    Pattern.compile("\"node-secret\",\"secret\":\"([^\"]+)\"").matcher(Files.readString(metadata));
+            assertTrue(secret.find(), "the metadata log holds the node secret");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(metadata)));
+            assertFalse(node.process.output().contains(secret.group(1)), "the node secret is in the node's output");
+            assertFalse(api.get("/connectors/lines/config").body().contains(secret.group(1)));
         }
     }
 
