@@ -283,4 +283,25 @@ class InternalTopicsProtectionTest {
             }
         }
     }
+
+    /** On a TLS listener the node credential rides over TLS (SASL_SSL); a TLS client without it is refused. */
+    @Test
+    void onATlsListenerTheNodeAuthenticatesOverTls(@TempDir Path tlsDir) throws Exception {
+        TestCertificates certificates = TestCertificates.get();
+        try (TestBroker tls = new TestBroker(tlsDir, certificates.brokerSettings("SSL"), null).protecting(WORKER)) {
+            tls.start();
+            Map<String, Object> asNode = new HashMap<>(certificates.clientSettings("SASL_SSL"));
+            asNode.putAll(nodeCredential(tls.broker().nodeCredential().secret()));
+            asNode.put("security.protocol", "SASL_SSL");
+            try (Admin node = tls.admin(asNode);
+                    KafkaProducer<String, String> stranger = tls.producer(certificates.clientSettings("SSL"))) {
+                node.createTopics(List.of(new NewTopic("connect-configs", 1, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+                failure(
+                        TopicAuthorizationException.class,
+                        stranger.send(new ProducerRecord<>("connect-configs", "connector-evil", "{}")));
+            }
+        }
+    }
 }
