@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertebra.log.config.BrokerConfig;
 import io.vertebra.log.controller.ClusterSupervisor;
 import io.vertebra.log.controller.Controller;
+import io.vertebra.log.controller.ControllerSecurity;
 import io.vertebra.log.controller.LocalMetadataLog;
 import io.vertebra.log.controller.MetadataLog;
 import io.vertebra.log.controller.PartitionElections;
@@ -143,6 +144,7 @@ public final class Broker implements AutoCloseable {
         int nodeId = config.nodeId();
         ListenerSecurity configured = ListenerSecurity.from(config);
         InternalResourceGuard guard = InternalResourceGuard.from(config, configured, internal);
+        ControllerSecurity controllerSecurity = ControllerSecurity.from(config, configured);
         BrokerMetrics metrics = new BrokerMetrics(registry);
         parts.add(metrics);
         LogDirectory logDirectory = new LogDirectory(config.logDir(), time);
@@ -156,7 +158,7 @@ public final class Broker implements AutoCloseable {
                     nodeId,
                     RaftMetadataLog.parseVoters(quorum),
                     config.metadataDir(),
-                    config.listenerHost(),
+                    controllerSecurity,
                     config.getInt(BrokerConfig.CONTROLLER_ELECTION_TIMEOUT_MS));
             metadataLog = raftLog;
         }
@@ -365,6 +367,14 @@ public final class Broker implements AutoCloseable {
         } catch (Exception e) {
             log.warn("controlled shutdown of broker {} could not move its leaderships: {}", nodeId, e.toString());
         }
+    }
+
+    /**
+     * The partition replicas hosted here whose log could not be opened (quarantined after corruption, or
+     * unreadable), each with the reason; a live view, empty while everything is served.
+     */
+    public Map<org.apache.kafka.common.TopicPartition, String> offlineLogs() {
+        return partitions.offline();
     }
 
     public String clusterId() {

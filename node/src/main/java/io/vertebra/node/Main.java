@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code vertebra} command: starts a node, and drives one from the command line (topics, produce, consume,
- * connectors, apply, export, validate, partitions). Exit codes (docs/cli.md): 0 success, 1 the operation failed
+ * connectors, apply, export, validate, partitions, log). Exit codes (docs/cli.md): 0 success, 1 the operation failed
  * (including a FAILED connector or task shown or waited for), 2 the command line is wrong, 3 the node could not be
  * reached, 4 {@code apply --wait} ran out of time.
  */
@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             ValidateCommand.class,
             PartitionsCommand.class,
+            LogCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

@@ -91,6 +91,9 @@ public final class Node implements AutoCloseable {
             }
             broker = Broker.start(brokerConfig(), registry, internalResources(config));
             parts.add(broker);
+            broker.offlineLogs()
+                    .forEach((tp, reason) -> progress.accept(
+                            "partition " + tp + " is OFFLINE on this node; the others are served: " + reason));
         }
         // on the embedded log the worker connects in the background (the log may still be electing leaders);
         // as a pure worker, a Kafka cluster that cannot be reached fails the start with a clear message

@@ -20,6 +20,7 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@value #UNDER_MIN_ISR}: led partitions whose ISR is below {@code min.insync.replicas} (acks=all fails);
  *   <li>{@value #OFFLINE}: partitions without a leader, reported by the active controller only (0 elsewhere,
  *       so a sum over brokers counts each once);
+ *   <li>{@value #OFFLINE_LOGS}: replicas hosted here whose log cannot be opened (quarantined or unreadable);
  *   <li>{@value #ISR_SHRINKS}, {@value #ISR_EXPANDS}: replicas leaving and joining the ISR of partitions this
  *       broker leads;
  *   <li>{@value #REPLICATION_BYTES_IN}: bytes this broker's replica fetchers appended.
@@ -31,6 +32,7 @@ final class PartitionMetrics {
     static final String UNDER_REPLICATED = "vertebra.broker.under.replicated.partitions";
     static final String UNDER_MIN_ISR = "vertebra.broker.under.min.isr.partitions";
     static final String OFFLINE = "vertebra.broker.offline.partitions";
+    static final String OFFLINE_LOGS = "vertebra.broker.offline.logs";
     static final String ISR_SHRINKS = "vertebra.broker.isr.shrinks";
     static final String ISR_EXPANDS = "vertebra.broker.isr.expands";
     static final String REPLICATION_BYTES_IN = "vertebra.broker.replication.in";
@@ -65,6 +67,12 @@ final class PartitionMetrics {
                 "Partitions without a leader (reported by the active controller; 0 on the other brokers)",
                 partitions,
                 p -> activeController.getAsBoolean() ? offline(p) : 0);
+        gauge(
+                meters,
+                OFFLINE_LOGS,
+                "Partition replicas hosted here whose log cannot be opened (corrupt and quarantined, or unreadable)",
+                partitions,
+                p -> p.offline().size());
         meters.own(FunctionCounter.builder(ISR_SHRINKS, partitions, p -> p.isrShrinks())
                 .description("Replicas removed from the ISR of partitions this broker leads")
                 .register(meters.registry()));

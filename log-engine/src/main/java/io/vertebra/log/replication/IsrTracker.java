@@ -58,6 +58,11 @@ public final class IsrTracker implements AutoCloseable {
                     checkPartition(partition, now);
                 }
             }
+            for (TopicPartition tp : partitions.offline().keySet()) {
+                if (!inFlight.contains(tp)) {
+                    leaveIsr(tp);
+                }
+            }
         } catch (RuntimeException e) {
             log.warn("ISR check failed: {}", e.toString());
         }
@@ -122,6 +127,58 @@ public final class IsrTracker implements AutoCloseable {
                 log.debug("ISR change of {} not committed: {}", partition.topicPartition(), error.toString());
             }
         });
+    }
+
+    /**
+     * A replica whose log is offline here leaves the ISR (Kafka's offline log directory), handing the leadership
+     * to the next live in-sync replica, so no election picks it and its leader-less partition gets a leader that
+     * can serve. The last in-sync replica stays: an ISR is never emptied, and the partition waits for this one.
+     */
+    private void leaveIsr(TopicPartition tp) {
+        TopicImage topic = partitions.image().topic(tp.topic());
+        PartitionImage current = topic == null ? null : topic.partition(tp.partition());
+        if (current == null
+                || !current.isr().contains(brokerId)
+                || current.isr().size() < 2) {
+            return;
+        }
+        List<Integer> isr = new ArrayList<>(current.isr());
+        isr.remove(Integer.valueOf(brokerId));
+        int leader = current.leader();
+        int leaderEpoch = current.leaderEpoch();
+        if (leader == brokerId || leader < 0) {
+            leader = -1;
+            for (int replica : current.replicas()) {
+                var broker = partitions.image().brokers().get(replica);
+                if (isr.contains(replica) && broker != null && !broker.fenced()) {
+                    leader = replica;
+                    break;
+                }
+            }
+            if (leader < 0) {
+                return;
+            }
+            leaderEpoch++;
+        }
+        PartitionImage next = new PartitionImage(
+                current.partition(),
+                current.replicas(),
+                isr,
+                leader,
+                leaderEpoch,
+                current.partitionEpoch(),
+                current.addingReplicas(),
+                current.removingReplicas());
+        log.warn("{}: its log is offline on this broker; leaving the ISR (now {}, leader {})", tp, isr, leader);
+        inFlight.add(tp);
+        metadataLog
+                .append(List.of(PartitionElections.change(topic, current, next)))
+                .whenComplete((image, error) -> {
+                    inFlight.remove(tp);
+                    if (error != null) {
+                        log.debug("ISR change of {} not committed: {}", tp, error.toString());
+                    }
+                });
     }
 
     private static long epochStartOffset(Partition partition, int epoch) {

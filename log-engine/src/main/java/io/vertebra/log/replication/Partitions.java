@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
@@ -126,7 +128,10 @@ public final class Partitions implements MetadataLog.MetadataListener {
                     if (partition != null) {
                         remove(tp);
                     }
-                    PartitionLog partitionLog = logDirectory.openLog(tp, topic.id(), config);
+                    PartitionLog partitionLog = openLog(tp, topic.id(), config, p, next);
+                    if (partitionLog == null) {
+                        continue;
+                    }
                     partition = new Partition(tp, topic.id(), partitionLog, brokerId);
                     partitions.put(tp, partition);
                 }
@@ -149,7 +154,60 @@ public final class Partitions implements MetadataLog.MetadataListener {
                 remove(tp);
             }
         }
+        for (TopicPartition tp : Set.copyOf(logDirectory.offline().keySet())) {
+            if (!current.contains(tp)) {
+                logDirectory.forgetOffline(tp);
+            }
+        }
         return current;
+    }
+
+    /**
+     * The log of a replica this broker hosts, or null while it is offline. A log that failed to open is not retried
+     * on every image; a quarantined (corrupt) one is given up in favour of re-fetching from the leader as soon as
+     * the image shows another live broker leading with it in the ISR — then this replica is a follower that
+     * truncates to what it has before the corruption and fetches the rest.
+     */
+    private PartitionLog openLog(
+            TopicPartition tp, Uuid topicId, LogConfig config, PartitionImage p, MetadataImage img) {
+        if (logDirectory.offline().containsKey(tp) && !refetchable(tp, p, img)) {
+            return null;
+        }
+        try {
+            return logDirectory.openLog(tp, topicId, config);
+        } catch (RuntimeException e) {
+            if (!refetchable(tp, p, img)) {
+                return null;
+            }
+        }
+        logDirectory.releaseQuarantine(
+                tp,
+                "re-fetching the partition from its leader, broker " + p.leader() + " (leader epoch " + p.leaderEpoch()
+                        + ")");
+        try {
+            return logDirectory.openLog(tp, topicId, config);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private boolean refetchable(TopicPartition tp, PartitionImage p, MetadataImage img) {
+        return logDirectory.isQuarantined(tp) && canRefetch(p, img);
+    }
+
+    /** Whether another live broker leads {@code p} with itself in the ISR, so this replica can copy from it. */
+    private boolean canRefetch(PartitionImage p, MetadataImage img) {
+        int leader = p.leader();
+        if (leader < 0 || leader == brokerId || !p.isr().contains(leader)) {
+            return false;
+        }
+        var broker = img.brokers().get(leader);
+        return broker != null && !broker.fenced();
+    }
+
+    /** The partitions this broker hosts whose log is offline, each with the reason (a live view). */
+    public Map<TopicPartition, String> offline() {
+        return logDirectory.offline();
     }
 
     /** Counts replicas leaving and joining the ISR of a partition this broker led before and after a change. */
@@ -195,7 +253,10 @@ public final class Partitions implements MetadataLog.MetadataListener {
         return partitions.get(tp);
     }
 
-    /** The hosted partition, or UNKNOWN_TOPIC_OR_PARTITION / NOT_LEADER_OR_FOLLOWER naming the problem. */
+    /**
+     * The hosted partition, or UNKNOWN_TOPIC_OR_PARTITION / NOT_LEADER_OR_FOLLOWER / KAFKA_STORAGE_ERROR (its log is
+     * offline here) naming the problem.
+     */
     public Partition getOrThrow(TopicPartition tp) {
         Partition partition = partitions.get(tp);
         if (partition != null) {
@@ -207,6 +268,11 @@ public final class Partitions implements MetadataLog.MetadataListener {
                     + (topic == null
                             ? ": the topic does not exist"
                             : ": the topic has " + topic.partitions().size() + " partitions"));
+        }
+        String offlineReason = logDirectory.offline().get(tp);
+        if (offlineReason != null) {
+            throw new KafkaStorageException(
+                    "the log of " + tp + " is offline on broker " + brokerId + ": " + offlineReason);
         }
         throw new NotLeaderOrFollowerException("broker " + brokerId + " does not host a replica of " + tp);
     }

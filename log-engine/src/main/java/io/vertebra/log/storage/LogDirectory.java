@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Also runs the background work on one scheduler thread: retention, time-based flushes, checkpoints and
- * delayed file deletion. Logs are opened on demand when the broker learns it hosts a partition.
+ * delayed file deletion. Logs are opened on demand when the broker learns it hosts a partition. A log that cannot
+ * be opened (corrupt and quarantined, unreadable, out of file handles) makes that one partition offline, with
+ * the reason kept in {@link #offline()}; the broker runs on with the others. While any partition is offline the
+ * directory is not marked clean at close, so the next start recovers it.
  */
 public final class LogDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogDirectory.class);
@@ -47,6 +51,9 @@ public final class LogDirectory implements AutoCloseable {
     private final Time time;
     private final ScheduledExecutorService background;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    /** Partitions this broker hosts whose log could not be opened → why; requests to them fail. */
+    private final Map<TopicPartition, String> offline = new ConcurrentHashMap<>();
+
     private final Map<TopicPartition, PartitionLog.Checkpoints> stored;
     private final boolean cleanShutdown;
     private final CheckpointFile checkpointFile;
@@ -111,8 +118,59 @@ public final class LogDirectory implements AutoCloseable {
         background.scheduleWithFixedDelay(this::checkpointQuietly, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Opens the log of a partition this broker hosts, creating it if new. */
+    /**
+     * Opens the log of a partition this broker hosts, creating it if new. When it cannot be opened the partition
+     * is recorded as offline, the reason logged at ERROR, and a {@link KafkaStorageException} (a
+     * {@link CorruptLogException} for corruption) thrown.
+     */
     public PartitionLog openLog(TopicPartition tp, Uuid topicId, LogConfig config) {
+        try {
+            PartitionLog opened = open(tp, topicId, config);
+            offline.remove(tp);
+            return opened;
+        } catch (CorruptLogException e) {
+            offline.put(tp, e.getMessage());
+            log.error("{} is offline on this broker: {}", tp, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+            String reason = "cannot open the log of " + tp + " in " + dir + ": " + cause;
+            offline.put(tp, reason);
+            log.error("{}; the partition is offline on this broker, the others are served", reason, cause);
+            throw new KafkaStorageException(reason, cause);
+        }
+    }
+
+    /** The hosted partitions whose log is offline, each with the reason (a live view). */
+    public Map<TopicPartition, String> offline() {
+        return java.util.Collections.unmodifiableMap(offline);
+    }
+
+    /** Forgets an offline partition this broker no longer hosts (its directory stays until moved aside). */
+    public void forgetOffline(TopicPartition tp) {
+        offline.remove(tp);
+    }
+
+    /** Whether the partition's log is held offline by a quarantine of corrupt segments. */
+    public boolean isQuarantined(TopicPartition tp) {
+        return Quarantine.isQuarantined(dir.resolve(PartitionLog.dirName(tp)));
+    }
+
+    /**
+     * Lifts the quarantine of a partition whose replica will be re-fetched from its leader: the log then opens
+     * with the segments before the corruption, and follower truncation and fetching fill in the rest. The
+     * quarantined files stay for inspection.
+     */
+    public void releaseQuarantine(TopicPartition tp, String why) {
+        try {
+            Quarantine.release(dir.resolve(PartitionLog.dirName(tp)), why);
+        } catch (IOException e) {
+            throw new KafkaStorageException("cannot lift the quarantine of " + tp + ": " + e, e);
+        }
+        log.warn("{}: lifting the quarantine of its corrupt segments: {}", tp, why);
+    }
+
+    private PartitionLog open(TopicPartition tp, Uuid topicId, LogConfig config) {
         return logs.computeIfAbsent(tp, key -> {
             try {
                 Path partitionDir = dir.resolve(PartitionLog.dirName(tp));
@@ -226,6 +284,13 @@ public final class LogDirectory implements AutoCloseable {
             lines.add(tp.topic() + " " + tp.partition() + " " + l.recoveryPoint() + " " + l.highWatermark() + " "
                     + l.logStartOffset());
         }
+        for (TopicPartition tp : offline.keySet()) {
+            PartitionLog.Checkpoints c = stored.get(tp);
+            if (c != null && !logs.containsKey(tp)) {
+                lines.add(tp.topic() + " " + tp.partition() + " " + c.recoveryPoint() + " " + c.highWatermark() + " "
+                        + c.logStartOffset());
+            }
+        }
         checkpointFile.write(lines);
     }
 
@@ -242,6 +307,15 @@ public final class LogDirectory implements AutoCloseable {
         }
         try {
             checkpoint();
+            if (!offline.isEmpty()) {
+                log.warn(
+                        "{}: {} partition(s) offline ({}); not marking the shutdown clean, so the next start recovers"
+                                + " them",
+                        dir,
+                        offline.size(),
+                        offline.keySet());
+                return;
+            }
             Files.writeString(dir.resolve(CLEAN_SHUTDOWN), "clean\n");
             CheckpointFile.forceDirectory(dir);
         } catch (IOException e) {

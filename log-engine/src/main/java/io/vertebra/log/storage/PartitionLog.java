@@ -88,7 +88,9 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Opens (creating if absent) the log in {@code dir}. Unless the previous shutdown was clean, the segments
-     * from the recovery point on are re-validated and a torn tail is truncated.
+     * from the recovery point on are re-validated and a torn tail is truncated. Throws {@link CorruptLogException}
+     * when recovery finds a corrupt batch followed by valid data (the segments from it on are then quarantined)
+     * or when the partition was quarantined before and not released since.
      */
     public static PartitionLog load(
             TopicPartition tp,
@@ -99,8 +101,16 @@ public final class PartitionLog implements AutoCloseable {
             ScheduledExecutorService background)
             throws IOException {
         Files.createDirectories(dir);
+        if (Quarantine.isQuarantined(dir)) {
+            throw new CorruptLogException(Quarantine.reason(dir));
+        }
         PartitionLog partitionLog = new PartitionLog(tp, dir, config, time, background);
-        partitionLog.loadSegments(checkpoints);
+        try {
+            partitionLog.loadSegments(checkpoints);
+        } catch (IOException | RuntimeException e) {
+            partitionLog.closeSegmentsQuietly();
+            throw e;
+        }
         return partitionLog;
     }
 
@@ -122,7 +132,7 @@ public final class PartitionLog implements AutoCloseable {
         }
         recoveryPoint = checkpoints.recoveryPoint();
         if (!checkpoints.cleanShutdown()) {
-            recoverFrom(recoveryPoint);
+            LogRecovery.recoverFrom(topicPartition, dir, segments, recoveryPoint, time.milliseconds());
         }
         Segment last = segments.lastEntry().getValue();
         logEnd = new LogOffsetMetadata(last.readNextOffset(), last.baseOffset(), last.size());
@@ -177,26 +187,15 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** Re-validates every segment holding offsets at or after {@code offset}; drops all after a torn one. */
-    private void recoverFrom(long offset) throws IOException {
-        Long start = segments.floorKey(offset);
-        if (start == null) {
-            start = segments.firstKey();
-        }
-        List<Segment> toRecover = new ArrayList<>(segments.tailMap(start, true).values());
-        for (int i = 0; i < toRecover.size(); i++) {
-            Segment segment = toRecover.get(i);
-            int truncated = segment.recover(batch -> {});
-            if (truncated > 0) {
-                for (Segment later : toRecover.subList(i + 1, toRecover.size())) {
-                    log.warn("{}: deleting segment {} after a torn segment", topicPartition, later);
-                    segments.remove(later.baseOffset());
-                    later.deleteFiles();
-                }
-                break;
+    private void closeSegmentsQuietly() {
+        for (Segment segment : segments.values()) {
+            try {
+                segment.close();
+            } catch (IOException | RuntimeException e) {
+                log.debug("{}: cannot close {}: {}", topicPartition, segment, e.toString());
             }
         }
-        // An empty trailing segment after a crash stays as the active one.
+        segments.clear();
     }
 
     private void rebuildProducerState() throws IOException {
@@ -792,7 +791,7 @@ public final class PartitionLog implements AutoCloseable {
                     dir.resolve(Segment.fileName(base, Segment.LOG_SUFFIX)),
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Segment replacement = Segment.open(dir, base, config.indexIntervalBytes());
-            replacement.recover(batch -> {});
+            replacement.recover(batch -> {}, false);
             segments.put(base, replacement);
             if (logStartOffset < base) {
                 logStartOffset = base;

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * After a crash the tail of the active segment may be torn (a partial batch, a batch whose CRC does not match,
  * zeros from a pre-extended file): {@link #recover} walks the batches, keeps the valid prefix and truncates the
- * rest, then rebuilds both indexes. Threading: one writer at a time (the partition log's append lock); readers
+ * rest, then rebuilds both indexes. A bad batch with valid batches after it is not a torn tail but corruption:
+ * recovery then truncates nothing and reports it, and the log moves the segment to its quarantine. Threading: one writer at a time (the partition log's append lock); readers
  * use {@link #read} concurrently and only ever see bytes below a size they were given, which only grows except
  * through {@link #truncateTo}, which the log calls only while no reader can be past the truncation point.
  */
@@ -248,11 +249,14 @@ public final class Segment {
     }
 
     /**
-     * Walks every batch, checking size, magic, CRC and offset order; truncates at the first bad one and
-     * rebuilds the indexes. Returns the number of bytes truncated. {@code onBatch} sees each valid batch (to
-     * rebuild producer and leader-epoch state).
+     * Walks every batch, checking size, magic, CRC and offset order, and rebuilds the indexes. At the first bad
+     * batch it looks further: when nothing valid follows (a torn tail: a batch cut short by the crash, or the
+     * zeros of a pre-allocated file) the rest is truncated; when a valid batch follows in this segment, or
+     * {@code dataFollows} (a later segment holds data) and the rest is not all zeros, the bad bytes sit in the
+     * middle of the log: nothing is truncated and the result says where (the caller quarantines the segment).
+     * {@code onBatch} sees each valid batch (to rebuild producer and leader-epoch state).
      */
-    int recover(BatchVisitor onBatch) throws IOException {
+    Recovery recover(BatchVisitor onBatch, boolean dataFollows) throws IOException {
         offsetIndex.clear();
         timeIndex.clear();
         maxTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -260,9 +264,16 @@ public final class Segment {
         bytesSinceLastIndexEntry = 0;
         int validBytes = 0;
         long expectedNext = baseOffset;
+        String problem = "";
         try {
             for (FileChannelRecordBatch batch : records.batches()) {
-                if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || batch.baseOffset() < expectedNext) {
+                if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+                    problem = "magic " + batch.magic() + " instead of 2";
+                    break;
+                }
+                if (batch.baseOffset() < expectedNext) {
+                    problem =
+                            "base offset " + batch.baseOffset() + " goes back (expected at least " + expectedNext + ")";
                     break;
                 }
                 batch.ensureValid();
@@ -278,16 +289,44 @@ public final class Segment {
                 expectedNext = batch.nextOffset();
             }
         } catch (RuntimeException e) {
-            log.warn("segment {} has an invalid batch at position {}: {}", records.file(), validBytes, e.toString());
+            problem = e.toString();
         }
-        int truncated = records.sizeInBytes() - validBytes;
-        if (truncated > 0) {
-            log.warn("truncating {} bytes of torn or invalid data at the end of {}", truncated, records.file());
+        int size = records.sizeInBytes();
+        if (validBytes < size) {
+            if (problem.isEmpty()) {
+                problem = "an incomplete batch";
+            }
+            // the zeros of a pre-allocated file are checked 8 bytes at a time before any byte-by-byte scan
+            boolean zeros = BatchScanner.onlyZeros(records.channel(), validBytes, size);
+            BatchScanner.Found next = zeros ? null : BatchScanner.next(records.channel(), validBytes + 1L, size);
+            if (next != null || (dataFollows && !zeros)) {
+                return new Recovery(0, validBytes, expectedNext, problem, next);
+            }
+            log.warn(
+                    "truncating a torn tail of {} bytes at byte {} (offset {}) of {}: {}; nothing valid follows it",
+                    size - validBytes,
+                    validBytes,
+                    expectedNext,
+                    records.file(),
+                    problem);
             records.truncateTo(validBytes);
         }
         offsetIndex.rewrite();
         timeIndex.rewrite();
-        return truncated;
+        return new Recovery(size - validBytes, -1, expectedNext, problem, null);
+    }
+
+    /**
+     * What {@link #recover} found. {@code badPosition} is -1 when the segment is sound (after truncating
+     * {@code truncatedBytes} of torn tail); otherwise the byte where the corruption starts, {@code expectedOffset}
+     * the offset the batch there should have held, and {@code nextValid} the first valid batch after it (null when
+     * the valid data that follows is in a later segment).
+     */
+    record Recovery(
+            int truncatedBytes, int badPosition, long expectedOffset, String problem, BatchScanner.Found nextValid) {
+        boolean corrupt() {
+            return badPosition >= 0;
+        }
     }
 
     /** Removes everything at or after {@code offset}; returns the bytes removed. */
@@ -347,6 +386,16 @@ public final class Segment {
                     file,
                     file.resolveSibling(file.getFileName() + suffix),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Closes the segment and moves its files (log and indexes) into {@code target}, for inspection or repair. */
+    void moveTo(Path target) throws IOException {
+        close();
+        for (Path file : new Path[] {records.file().toPath(), offsetIndex.file(), timeIndex.file()}) {
+            if (Files.exists(file)) {
+                Files.move(file, target.resolve(file.getFileName()));
+            }
         }
     }
 
