@@ -34,6 +34,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,11 +151,28 @@ class InternalTopicsIT {
                                 .get(30, TimeUnit.SECONDS));
                 assertInstanceOf(TopicAuthorizationException.class, e.getCause(), e.toString());
             }
-            runsAFileSource(apis.get(1), anonymous);
-            for (Rest api : apis) {
-                await("every worker sees the connector running")
-                        .atMost(Duration.ofSeconds(60))
-                        .until(() -> api.taskState("lines", 0).equals("RUNNING"));
+            try {
+                runsAFileSource(apis.get(1), anonymous);
+                for (Rest api : apis) {
+                    await("every worker sees the connector running")
+                            .atMost(Duration.ofSeconds(60))
+                            .until(() -> api.taskState("lines", 0).equals("RUNNING"));
+                }
+            } catch (ConditionTimeoutException e) {
+                StringBuilder logs = new StringBuilder(e.getMessage());
+                for (int id = 1; id <= 3; id++) {
+                    logs.append("\n--- node ")
+                            .append(id)
+                            .append(" (status ")
+                            .append(apis.get(id - 1)
+                                    .get("/connectors/lines/status")
+                                    .body())
+                            .append(")\n");
+                    cluster.node(id).process().lines().stream()
+                            .filter(line -> line.contains("WARN") || line.contains("ERROR") || line.contains("lines"))
+                            .forEach(line -> logs.append(line).append('\n'));
+                }
+                throw new AssertionError(logs.toString(), e);
             }
         }
     }
@@ -185,7 +203,7 @@ class InternalTopicsIT {
                  "file.paths": "%s", "topic": "lines"}""".formatted(input));
         assertEquals(201, created.status(), created.body());
         await("the file source task runs")
-                .atMost(Duration.ofSeconds(60))
+                .atMost(Duration.ofSeconds(120))
                 .until(() -> api.taskState("lines", 0).equals("RUNNING"));
         Map<String, Object> settings = new HashMap<>(client);
         settings.put("group.id", "reader");
