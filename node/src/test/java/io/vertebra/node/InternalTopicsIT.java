@@ -132,9 +132,14 @@ class InternalTopicsIT {
                 dir.resolve("cluster"),
                 3,
                 Map.of(
-                        "worker.enabled", "true",
-                        "plugin.path", ProjectLayout.root().resolve("plugins").toString(),
-                        "offset.flush.interval.ms", "1000"))) {
+                        "worker.enabled",
+                        "true",
+                        "plugin.path",
+                        ProjectLayout.root().resolve("plugins").toString(),
+                        "offset.flush.interval.ms",
+                        "1000",
+                        "connector.allowed.dirs",
+                        dir.toString()))) {
             List<Rest> apis = new ArrayList<>();
             for (int id = 1; id <= 3; id++) {
                 Rest api = new Rest("http://127.0.0.1:" + cluster.node(id).restPort());
@@ -183,7 +188,8 @@ class InternalTopicsIT {
                 plugin.path: %s
                 rest.basic.auth.users: "%s"
                 offset.flush.interval.ms: 1000
-                """.formatted(ProjectLayout.root().resolve("plugins"), ADMIN) + extraConfig);
+                connector.allowed.dirs: %s
+                """.formatted(ProjectLayout.root().resolve("plugins"), ADMIN, dir) + extraConfig);
         NodeProcess node =
                 NodeProcess.start(dir.resolve("data"), Ports.free(), Ports.free(), "--config", config.toString());
         node.awaitReady();

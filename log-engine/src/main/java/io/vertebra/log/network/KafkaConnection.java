@@ -105,7 +105,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether this connection waits for its SASL authentication (then frames are held to a small size). */
     boolean authenticating() {
-        return sasl != null && !sasl.complete();
+        return sasl != null && sasl.authenticating();
     }
 
     @Override

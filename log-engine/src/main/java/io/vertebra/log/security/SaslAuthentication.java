@@ -92,6 +92,15 @@ public final class SaslAuthentication {
         return state == State.COMPLETE || state == State.SKIPPED;
     }
 
+    /**
+     * True while this connection is held to the small pre-authentication frame size: SASL is required and not
+     * complete, or the client has started the optional exchange. A client on a PLAINTEXT or SSL listener that has
+     * not started SASL is not held to it (it may never authenticate, and its first Produce may be large).
+     */
+    public boolean authenticating() {
+        return required ? !complete() : state == State.AUTHENTICATE || state == State.RAW_TOKEN;
+    }
+
     /** True when the next frame is a raw SASL token (after a v0 handshake), not a Kafka request. */
     public boolean expectsRawToken() {
         return state == State.RAW_TOKEN;

@@ -304,4 +304,17 @@ class InternalTopicsProtectionTest {
             }
         }
     }
+
+    /**
+     * The optional SASL exchange of a PLAINTEXT listener does not hold a client that skips it to the
+     * pre-authentication frame size (sasl.server.max.receive.size): its first Produce may be large.
+     */
+    @Test
+    void aLargeFirstProduceOnPlaintextIsNotHeldToThePreAuthenticationLimit() throws Exception {
+        String value = "x".repeat(700 * 1024);
+        try (KafkaProducer<String, String> producer =
+                broker.producer(Map.of("max.request.size", 2 * 1024 * 1024, "compression.type", "none"))) {
+            producer.send(new ProducerRecord<>("orders", "big", value)).get(30, TimeUnit.SECONDS);
+        }
+    }
 }
