@@ -32,13 +32,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.AlterConfigsResponse;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -311,10 +317,26 @@ class InternalTopicsProtectionTest {
      */
     @Test
     void aLargeFirstProduceOnPlaintextIsNotHeldToThePreAuthenticationLimit() throws Exception {
-        String value = "x".repeat(700 * 1024);
-        try (KafkaProducer<String, String> producer =
-                broker.producer(Map.of("max.request.size", 2 * 1024 * 1024, "compression.type", "none"))) {
-            producer.send(new ProducerRecord<>("orders", "big", value)).get(30, TimeUnit.SECONDS);
+        byte[] value = new byte[700 * 1024];
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(30_000);
+        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName("orders");
+        topic.partitionData()
+                .add(new ProduceRequestData.PartitionProduceData()
+                        .setIndex(0)
+                        .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(null, value))));
+        data.topicData().add(topic);
+        try (RawKafkaSocket socket = RawKafkaSocket.connect(broker.bootstrap())) {
+            socket.send(new ApiVersionsRequestData(), (short) 3);
+            ProduceResponse answer = (ProduceResponse) socket.send(data, (short) 12);
+            assertEquals(
+                    Errors.NONE.code(),
+                    answer.data()
+                            .responses()
+                            .iterator()
+                            .next()
+                            .partitionResponses()
+                            .get(0)
+                            .errorCode());
         }
     }
 }
