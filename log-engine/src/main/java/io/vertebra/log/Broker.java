@@ -53,7 +53,10 @@ import io.vertebra.log.replication.IsrTracker;
 import io.vertebra.log.replication.Partitions;
 import io.vertebra.log.replication.ReplicaFetchTracker;
 import io.vertebra.log.replication.ReplicaFetchers;
+import io.vertebra.log.security.InternalResourceGuard;
+import io.vertebra.log.security.InternalResources;
 import io.vertebra.log.security.ListenerSecurity;
+import io.vertebra.log.security.NodeCredential;
 import io.vertebra.log.storage.LogDirectory;
 import io.vertebra.log.storage.clean.LogCleaner;
 import java.io.IOException;
@@ -63,6 +66,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +82,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final MeterRegistry registry;
     private final boolean ownRegistry;
+    private final InternalResources internal;
     private final List<AutoCloseable> parts = new ArrayList<>();
     private KafkaListener listener;
     private Controller controller;
@@ -86,15 +91,19 @@ public final class Broker implements AutoCloseable {
     private ClusterSupervisor supervisor;
     private java.util.concurrent.ScheduledExecutorService heartbeats;
 
-    private Broker(BrokerConfig config, MeterRegistry registry, boolean ownRegistry) {
+    private NodeCredential nodeCredential;
+    private SecurityProtocol securityProtocol;
+
+    private Broker(BrokerConfig config, MeterRegistry registry, boolean ownRegistry, InternalResources internal) {
         this.config = config;
         this.registry = registry;
         this.ownRegistry = ownRegistry;
+        this.internal = internal;
     }
 
     /** Starts a broker whose meters live in a registry of its own (not exported anywhere). */
     public static Broker start(Map<String, String> settings) throws IOException {
-        return start(settings, new SimpleMeterRegistry(), true);
+        return start(settings, new SimpleMeterRegistry(), true, InternalResources.NONE);
     }
 
     /**
@@ -103,12 +112,23 @@ public final class Broker implements AutoCloseable {
      * and leaves the registry open.
      */
     public static Broker start(Map<String, String> settings, MeterRegistry registry) throws IOException {
-        return start(settings, registry, false);
+        return start(settings, registry, false, InternalResources.NONE);
     }
 
-    private static Broker start(Map<String, String> settings, MeterRegistry registry, boolean ownRegistry)
+    /**
+     * Starts a broker as {@link #start(Map, MeterRegistry)} that also protects {@code internal}: the topics and
+     * group the program around it keeps for itself (the node passes its Connect worker's), which then take changes
+     * only from the node credential and {@code super.users} (see {@link InternalResourceGuard}).
+     */
+    public static Broker start(Map<String, String> settings, MeterRegistry registry, InternalResources internal)
             throws IOException {
-        Broker broker = new Broker(new BrokerConfig(settings), registry, ownRegistry);
+        return start(settings, registry, false, internal);
+    }
+
+    private static Broker start(
+            Map<String, String> settings, MeterRegistry registry, boolean ownRegistry, InternalResources internal)
+            throws IOException {
+        Broker broker = new Broker(new BrokerConfig(settings), registry, ownRegistry, internal);
         try {
             broker.startParts();
             return broker;
@@ -125,8 +145,9 @@ public final class Broker implements AutoCloseable {
     private void startParts() throws IOException, InterruptedException {
         Time time = Time.SYSTEM;
         int nodeId = config.nodeId();
-        ListenerSecurity security = ListenerSecurity.from(config);
-        ControllerSecurity controllerSecurity = ControllerSecurity.from(config, security);
+        ListenerSecurity configured = ListenerSecurity.from(config);
+        InternalResourceGuard guard = InternalResourceGuard.from(config, configured, internal);
+        ControllerSecurity controllerSecurity = ControllerSecurity.from(config, configured);
         BrokerMetrics metrics = new BrokerMetrics(registry);
         parts.add(metrics);
         LogDirectory logDirectory = new LogDirectory(config.logDir(), time);
@@ -147,6 +168,9 @@ public final class Broker implements AutoCloseable {
         parts.add(metadataLog);
         controller = new Controller(metadataLog, config);
         parts.add(controller);
+        nodeCredential = new NodeCredential(() -> controller.image().nodeSecret());
+        ListenerSecurity security = configured.withNodeCredential(nodeCredential);
+        securityProtocol = security.protocol();
         partitions = new Partitions(nodeId, config, logDirectory, time);
         partitions.addRoleListener(metrics.topics());
         ReplicaFetchers fetchers = null;
@@ -189,24 +213,24 @@ public final class Broker implements AutoCloseable {
         dispatcher.register(ApiKeys.API_VERSIONS, apiVersions);
         java.util.function.IntSupplier controllerId = () -> raftLog == null ? nodeId : raftLog.leaderId();
         dispatcher.register(ApiKeys.METADATA, new MetadataHandler(controller, config, controllerId));
-        dispatcher.register(ApiKeys.PRODUCE, new ProduceHandler(partitions, delayed, time, metrics.topics()));
+        dispatcher.register(ApiKeys.PRODUCE, new ProduceHandler(partitions, delayed, time, metrics.topics(), guard));
         dispatcher.register(
                 ApiKeys.FETCH,
                 new FetchHandler(
                         partitions, delayed, new FetchSessions(time), new ReplicaFetchTracker(time), metrics.topics()));
         dispatcher.register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
-        dispatcher.register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(controller, topicConfigs));
+        dispatcher.register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(controller, topicConfigs, guard));
         dispatcher.register(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(controller));
         dispatcher.register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, new AlterPartitionReassignmentsHandler(controller));
         dispatcher.register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, new ListPartitionReassignmentsHandler(controller));
         dispatcher.register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(new ProducerIds(controller, nodeId)));
         GroupCoordinator groupCoordinator = GroupCoordinator.start(config, partitions, controller, delayed, time);
         parts.add(groupCoordinator);
-        GroupHandlers.register(dispatcher, groupCoordinator);
+        GroupHandlers.register(dispatcher, groupCoordinator, guard);
         DynamicBrokerConfigs dynamicConfigs = new DynamicBrokerConfigs(config);
-        ConfigAlterations configAlterations = new ConfigAlterations(controller, partitions, dynamicConfigs);
-        dispatcher.register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(controller, config));
-        dispatcher.register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(controller));
+        ConfigAlterations configAlterations = new ConfigAlterations(controller, partitions, dynamicConfigs, guard);
+        dispatcher.register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(controller, config, guard));
+        dispatcher.register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(controller, guard));
         dispatcher.register(
                 ApiKeys.DESCRIBE_CONFIGS,
                 new DescribeConfigsHandler(
@@ -214,15 +238,12 @@ public final class Broker implements AutoCloseable {
         dispatcher.register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(configAlterations));
         dispatcher.register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(configAlterations));
         dispatcher.register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(controller, controllerId));
-        dispatcher.register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
+        dispatcher.register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions, guard));
         dispatcher.register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(partitions, logDirectory.path()));
         dispatcher.register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions));
         dispatcher.register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions));
         dispatcher.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(controller));
-        dispatcher.register(
-                ApiKeys.SASL_HANDSHAKE,
-                new SaslHandshakeHandler(
-                        security.sasl() ? config.getList(BrokerConfig.SASL_ENABLED_MECHANISMS) : List.of()));
+        dispatcher.register(ApiKeys.SASL_HANDSHAKE, new SaslHandshakeHandler(security.mechanisms()));
         dispatcher.register(ApiKeys.SASL_AUTHENTICATE, new SaslAuthenticateHandler());
 
         listener = KafkaListener.start(
@@ -316,6 +337,19 @@ public final class Broker implements AutoCloseable {
             heartbeats.scheduleWithFixedDelay(
                     () -> raftLog.heartbeat(nodeId, incarnation), 0, interval, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * The credential this node's own clients authenticate with (SASL/PLAIN as {@value NodeCredential#USER}) on
+     * every broker of the cluster. Known once {@link #start} returned (the cluster formed).
+     */
+    public NodeCredential nodeCredential() {
+        return nodeCredential;
+    }
+
+    /** The security protocol of the Kafka listener ({@code listener.security.protocol}). */
+    public SecurityProtocol securityProtocol() {
+        return securityProtocol;
     }
 
     /** The bound Kafka port (useful when configured with port 0). */

@@ -1,6 +1,8 @@
 package io.vertebra.log;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertebra.log.security.InternalResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ public final class TestBroker implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> settings;
     private final MeterRegistry registry;
+    private InternalResources internal = InternalResources.NONE;
     private Broker broker;
 
     public TestBroker(Path dataDir, Map<String, String> extra) {
@@ -42,6 +45,12 @@ public final class TestBroker implements AutoCloseable {
         settings.putAll(extra);
     }
 
+    /** The broker protects {@code resources} as a node's worker topics and group (set before {@link #start()}). */
+    public TestBroker protecting(InternalResources resources) {
+        this.internal = resources;
+        return this;
+    }
+
     public static TestBroker start(Path dataDir) {
         return start(dataDir, Map.of());
     }
@@ -55,7 +64,9 @@ public final class TestBroker implements AutoCloseable {
     /** Starts (or restarts, keeping the port when known) the broker on the same data directory. */
     public void start() {
         try {
-            broker = registry == null ? Broker.start(settings) : Broker.start(settings, registry);
+            broker = registry == null && internal == InternalResources.NONE
+                    ? Broker.start(settings)
+                    : Broker.start(settings, registry == null ? new SimpleMeterRegistry() : registry, internal);
             settings.put("listener.port", Integer.toString(broker.port()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertebra.log.Broker;
 import io.vertebra.log.config.BrokerConfig;
+import io.vertebra.log.security.InternalResources;
+import io.vertebra.log.security.NodeCredential;
 import io.vertebra.runtime.ConnectRuntime;
 import io.vertebra.runtime.config.WorkerConfig;
 import io.vertebra.runtime.metrics.ProcessMeters;
@@ -13,11 +15,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -81,7 +89,7 @@ public final class Node implements AutoCloseable {
             if (!config.cluster().isEmpty()) {
                 progress.accept("joining the cluster " + config.cluster() + " (waits for a quorum of controllers)");
             }
-            broker = Broker.start(brokerConfig(), registry);
+            broker = Broker.start(brokerConfig(), registry, internalResources(config));
             parts.add(broker);
             broker.offlineLogs()
                     .forEach((tp, reason) -> progress.accept(
@@ -143,7 +151,58 @@ public final class Node implements AutoCloseable {
         worker.put(WorkerConfig.REST_HOST, config.bindHost());
         worker.put(WorkerConfig.REST_PORT, Integer.toString(config.restPort()));
         worker.put(WorkerConfig.REST_ADVERTISED_HOST, config.host());
+        if (config.embeddedLog()) {
+            worker.putAll(nodeClientSecurity(
+                    broker.securityProtocol(), broker.nodeCredential().secret()));
+        }
         return worker;
+    }
+
+    /**
+     * The worker's client settings on the embedded log: every client (producer, consumer, admin, and so the
+     * connectors' tasks) authenticates as the node credential with SASL/PLAIN, over TLS when the listener uses
+     * TLS, so the broker lets it change the internal topics and the worker group. Other settings of those clients
+     * (the trust store, a client certificate) stay as the node config gives them.
+     */
+    static Map<String, String> nodeClientSecurity(SecurityProtocol listener, String secret) {
+        if (secret == null) {
+            throw new IllegalStateException("the cluster has no node secret yet; the broker registers before the"
+                    + " worker starts, so this is a bug");
+        }
+        boolean tls = listener == SecurityProtocol.SSL || listener == SecurityProtocol.SASL_SSL;
+        String jaas = PlainLoginModule.class.getName() + " required username=\"" + NodeCredential.USER
+                + "\" password=\"" + secret + "\";";
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String kind : List.of("producer.", "consumer.", "admin.")) {
+            settings.put(
+                    kind + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+                    (tls ? SecurityProtocol.SASL_SSL : SecurityProtocol.SASL_PLAINTEXT).name);
+            settings.put(kind + SaslConfigs.SASL_MECHANISM, "PLAIN");
+            settings.put(kind + SaslConfigs.SASL_JAAS_CONFIG, jaas);
+        }
+        return settings;
+    }
+
+    /**
+     * What the broker protects for this node's worker: its internal topics (configs, offsets, statuses, apply sets,
+     * as the node config names them or their defaults) and its group. Set even when this node runs no worker, since
+     * it may lead partitions of those topics for the workers of the other nodes.
+     */
+    static InternalResources internalResources(NodeConfig config) {
+        Map<String, String> settings = config.passThrough();
+        Set<String> topics = new LinkedHashSet<>();
+        for (String key : List.of(
+                WorkerConfig.CONFIG_TOPIC,
+                WorkerConfig.OFFSET_TOPIC,
+                WorkerConfig.STATUS_TOPIC,
+                WorkerConfig.APPLY_TOPIC)) {
+            String value = settings.get(key);
+            topics.add(
+                    value == null || value.isBlank()
+                            ? (String) WorkerConfig.DEFINITION.defaultValues().get(key)
+                            : value.trim());
+        }
+        return new InternalResources(topics, Set.of(config.groupId()));
     }
 
     /** The broker's settings: the node's identity and listener, plus every broker key of the node config. */

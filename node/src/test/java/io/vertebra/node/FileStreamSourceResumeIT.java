@@ -83,7 +83,10 @@ class FileStreamSourceResumeIT {
     void resumesWhereApacheKafkaConnectStoppedAndTheOtherWayRound() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins/kafka-connect-file"));
         Files.copy(KafkaDistribution.jar("connect-file"), plugins.resolve("connect-file.jar"));
-        Path config = Files.writeString(dir.resolve("node.properties"), "offset.flush.interval.ms=500\n");
+        // Kafka Connect shares the node's worker's offset topic, which only the node and super.users may write; on
+        // this PLAINTEXT node Kafka Connect is User:ANONYMOUS
+        Path config = Files.writeString(
+                dir.resolve("node.properties"), "offset.flush.interval.ms=500\nsuper.users=User:ANONYMOUS\n");
         Path input = dir.resolve("shared.txt");
         Map<String, String> connector = ConnectWorker.config(
                 "connector.class",

@@ -83,6 +83,7 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String SASL_PLAIN_USERS = "sasl.plain.users";
     public static final String SASL_INTER_BROKER_USERNAME = "sasl.inter.broker.username";
     public static final String SASL_INTER_BROKER_PASSWORD = "sasl.inter.broker.password";
+    public static final String SUPER_USERS = "super.users";
 
     public static final ConfigDef DEFINITION = brokerDefinition();
 
@@ -414,7 +415,16 @@ public final class BrokerConfig extends AbstractConfig {
                         Type.PASSWORD,
                         null,
                         HIGH,
-                        "Password of sasl.inter.broker.username.");
+                        "Password of sasl.inter.broker.username.")
+                .define(
+                        SUPER_USERS,
+                        Type.STRING,
+                        "",
+                        MEDIUM,
+                        "Principals that may change internal topics (__consumer_offsets, the Connect worker's"
+                                + " connect-* topics) and the worker group besides the node itself, in Kafka's"
+                                + " syntax: User:alice;User:bob. A SASL user is User:<name>, a TLS client"
+                                + " User:<certificate subject>. Empty: only the node.");
     }
 
     /** The controller (Raft) port's address and protection (see docs/security.md, "The controller port"). */

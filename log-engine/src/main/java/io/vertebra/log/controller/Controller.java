@@ -7,6 +7,7 @@ import io.vertebra.log.metadata.MetadataImage;
 import io.vertebra.log.metadata.MetadataRecord;
 import io.vertebra.log.metadata.PartitionImage;
 import io.vertebra.log.metadata.TopicImage;
+import io.vertebra.log.security.NodeCredential;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -89,7 +90,10 @@ public final class Controller implements AutoCloseable {
 
     // ----------------------------------------------------------------------------------------- brokers
 
-    /** Forms the cluster on first start (cluster id) and (re)registers {@code broker}. */
+    /**
+     * Forms the cluster on first start (cluster id) and (re)registers {@code broker}. The first registration that
+     * finds no node secret (a new cluster, or one formed before the secret existed) adds one.
+     */
     public CompletableFuture<MetadataImage> registerBroker(BrokerImage broker, String wantedClusterId) {
         return run(() -> {
             List<MetadataRecord> records = new ArrayList<>();
@@ -98,6 +102,9 @@ public final class Controller implements AutoCloseable {
                         ? Uuid.randomUuid().toString()
                         : wantedClusterId;
                 records.add(new MetadataRecord.SetClusterId(id));
+            }
+            if (image().nodeSecret() == null) {
+                records.add(new MetadataRecord.SetNodeSecret(NodeCredential.newSecret()));
             }
             records.add(new MetadataRecord.RegisterBroker(
                     broker.id(), broker.host(), broker.port(), broker.rack(), broker.incarnation()));

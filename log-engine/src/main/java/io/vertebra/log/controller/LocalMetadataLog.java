@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * it replayed; a torn last line (crash mid-write: missing LF, CRC mismatch) is dropped, the only thing a crash
  * can leave. After {@value #SNAPSHOT_EVERY} batches the image is snapshotted and the log emptied, so start-up
  * time stays flat. All work runs on one thread ("metadata-log"), which also calls the listener.
+ *
+ * <p>The metadata holds the node secret, so on POSIX file systems the directory is {@code 0700} and both files
+ * {@code 0600}.
  */
 public final class LocalMetadataLog implements MetadataLog {
     private static final Logger log = LoggerFactory.getLogger(LocalMetadataLog.class);
@@ -70,7 +75,7 @@ public final class LocalMetadataLog implements MetadataLog {
     }
 
     private void replay() throws IOException {
-        Files.createDirectories(dir);
+        createPrivateDirectory(dir);
         MetadataImage loaded = MetadataImage.EMPTY;
         if (Files.exists(snapshotFile)) {
             loaded = MetadataImage.fromSnapshot(
@@ -103,6 +108,7 @@ public final class LocalMetadataLog implements MetadataLog {
             }
         }
         out = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        makePrivate(logFile);
         out.truncate(validBytes);
         out.position(validBytes);
         publish(loaded);
@@ -182,6 +188,7 @@ public final class LocalMetadataLog implements MetadataLog {
     private void snapshot() throws IOException {
         Path tmp = dir.resolve("snapshot.json.tmp");
         Files.write(tmp, MetadataJson.write(image.toSnapshot()));
+        makePrivate(tmp);
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
@@ -191,6 +198,20 @@ public final class LocalMetadataLog implements MetadataLog {
         out.position(0);
         out.force(true);
         batchesSinceSnapshot = 0;
+    }
+
+    /** Creates {@code dir} (and parents) and narrows it to {@code 0700} where the file system has POSIX rights. */
+    static void createPrivateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    private static void makePrivate(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
     }
 
     @Override

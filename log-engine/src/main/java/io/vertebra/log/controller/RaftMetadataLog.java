@@ -143,7 +143,7 @@ public final class RaftMetadataLog implements MetadataLog {
     @Override
     public void start(MetadataListener listener) throws IOException {
         this.listener = listener;
-        Files.createDirectories(dir);
+        LocalMetadataLog.createPrivateDirectory(dir); // the Raft log holds the node secret
         stateMachine = new MetadataStateMachine(
                 (previous, next) -> {
                     MetadataListener l = this.listener;

@@ -16,7 +16,8 @@ import org.apache.kafka.common.Uuid;
  * the local metadata log and the Raft log both drive.
  */
 public final class MetadataImage {
-    public static final MetadataImage EMPTY = new MetadataImage(-1, "", Map.of(), Map.of(), Map.of(), 0, Map.of());
+    public static final MetadataImage EMPTY =
+            new MetadataImage(-1, "", Map.of(), Map.of(), Map.of(), 0, Map.of(), null);
 
     private final long offset;
     private final String clusterId;
@@ -25,6 +26,7 @@ public final class MetadataImage {
     private final Map<Uuid, TopicImage> topicsById;
     private final long nextProducerId;
     private final Map<String, String> brokerConfigs;
+    private final String nodeSecret;
 
     private MetadataImage(
             long offset,
@@ -33,7 +35,8 @@ public final class MetadataImage {
             Map<String, TopicImage> topicsByName,
             Map<Uuid, TopicImage> topicsById,
             long nextProducerId,
-            Map<String, String> brokerConfigs) {
+            Map<String, String> brokerConfigs,
+            String nodeSecret) {
         this.offset = offset;
         this.clusterId = clusterId;
         this.brokers = brokers;
@@ -41,6 +44,7 @@ public final class MetadataImage {
         this.topicsById = topicsById;
         this.nextProducerId = nextProducerId;
         this.brokerConfigs = brokerConfigs;
+        this.nodeSecret = nodeSecret;
     }
 
     /** The index of the last metadata record applied (-1: none). */
@@ -86,10 +90,15 @@ public final class MetadataImage {
         return brokerConfigs;
     }
 
+    /** The secret of the node credential (see {@code NodeCredential}), or null before the cluster formed. */
+    public String nodeSecret() {
+        return nodeSecret;
+    }
+
     /** The same image, recorded as of metadata log index {@code offset} (an entry that changed nothing). */
     public MetadataImage withOffset(long newOffset) {
         return new MetadataImage(
-                newOffset, clusterId, brokers, topicsByName, topicsById, nextProducerId, brokerConfigs);
+                newOffset, clusterId, brokers, topicsByName, topicsById, nextProducerId, brokerConfigs, nodeSecret);
     }
 
     /** The image after {@code record}, the record at index {@code recordOffset} of the metadata log. */
@@ -173,6 +182,10 @@ public final class MetadataImage {
             b.nextProducerId = Math.max(nextProducerId, r.firstId() + r.count());
         } else if (record instanceof MetadataRecord.SetBrokerConfigs r) {
             b.brokerConfigs = Map.copyOf(r.configs());
+        } else if (record instanceof MetadataRecord.SetNodeSecret r) {
+            if (nodeSecret == null) {
+                b.nodeSecret = r.secret();
+            }
         }
         return b.build();
     }
@@ -200,12 +213,14 @@ public final class MetadataImage {
         Map<Uuid, TopicImage> byId;
         long nextProducerId;
         Map<String, String> brokerConfigs;
+        String nodeSecret;
 
         Builder(MetadataImage base) {
             this.base = base;
             this.clusterId = base.clusterId;
             this.nextProducerId = base.nextProducerId;
             this.brokerConfigs = base.brokerConfigs;
+            this.nodeSecret = base.nodeSecret;
         }
 
         Map<Integer, BrokerImage> brokers() {
@@ -242,7 +257,8 @@ public final class MetadataImage {
                     byName == null ? base.topicsByName : Collections.unmodifiableMap(byName),
                     byId == null ? base.topicsById : Collections.unmodifiableMap(byId),
                     nextProducerId,
-                    brokerConfigs);
+                    brokerConfigs,
+                    nodeSecret);
         }
     }
 
@@ -254,7 +270,8 @@ public final class MetadataImage {
                 List.copyOf(brokers.values()),
                 List.copyOf(topicsByName.values()),
                 nextProducerId,
-                brokerConfigs);
+                brokerConfigs,
+                nodeSecret);
     }
 
     public static MetadataImage fromSnapshot(Snapshot s) {
@@ -273,15 +290,26 @@ public final class MetadataImage {
                 Collections.unmodifiableMap(byName),
                 Collections.unmodifiableMap(byId),
                 s.nextProducerId(),
-                Map.copyOf(s.brokerConfigs()));
+                Map.copyOf(s.brokerConfigs()),
+                s.nodeSecret());
     }
 
-    /** Plain-data form of an image, written as JSON by the metadata logs. */
+    /**
+     * Plain-data form of an image, written as JSON by the metadata logs. {@code nodeSecret} is absent (null) in
+     * snapshots written before it existed; the next registration then adds one.
+     */
     public record Snapshot(
             long offset,
             String clusterId,
             List<BrokerImage> brokers,
             List<TopicImage> topics,
             long nextProducerId,
-            Map<String, String> brokerConfigs) {}
+            Map<String, String> brokerConfigs,
+            String nodeSecret) {
+        @Override
+        public String toString() {
+            return "Snapshot[offset=" + offset + ", clusterId=" + clusterId + ", brokers=" + brokers.size()
+                    + ", topics=" + topics.size() + ", nodeSecret=[hidden]]";
+        }
+    }
 }

@@ -24,7 +24,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = MetadataRecord.AddPartitions.class, name = "add-partitions"),
     @JsonSubTypes.Type(value = MetadataRecord.ChangePartition.class, name = "change-partition"),
     @JsonSubTypes.Type(value = MetadataRecord.AllocateProducerIds.class, name = "producer-ids"),
-    @JsonSubTypes.Type(value = MetadataRecord.SetBrokerConfigs.class, name = "broker-configs")
+    @JsonSubTypes.Type(value = MetadataRecord.SetBrokerConfigs.class, name = "broker-configs"),
+    @JsonSubTypes.Type(value = MetadataRecord.SetNodeSecret.class, name = "node-secret")
 })
 public sealed interface MetadataRecord {
     /** The cluster id, written once when the cluster is formed. */
@@ -80,4 +81,15 @@ public sealed interface MetadataRecord {
 
     /** Replaces the cluster-wide dynamic broker configs. */
     record SetBrokerConfigs(Map<String, String> configs) implements MetadataRecord {}
+
+    /**
+     * The secret of the node credential ({@code User:__vertebra_node}), written once by the first registration that
+     * finds none; a second one (two registrations racing) is ignored, the same way on every node. Never printed.
+     */
+    record SetNodeSecret(String secret) implements MetadataRecord {
+        @Override
+        public String toString() {
+            return "SetNodeSecret[secret=[hidden]]";
+        }
+    }
 }

@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@link #channelRead} returns: {@link RequestFrames} then gives its bytes back to the request memory budget.
  *
  * <p>Security: on a TLS listener the pipeline decrypts before this handler and record data leaves as chunks
- * instead of file regions; on a SASL listener every request goes through {@link SaslAuthentication} until it
- * completes. The principal handlers see is the SASL user, else the TLS client certificate's subject, else
- * ANONYMOUS.
+ * instead of file regions; on a listener that accepts SASL every request goes through {@link SaslAuthentication}
+ * until it completes (or, where SASL is optional, until the client goes on without it). The principal handlers
+ * see is the SASL user, else the TLS client certificate's subject, else ANONYMOUS.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
@@ -105,7 +105,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether this connection waits for its SASL authentication (then frames are held to a small size). */
     boolean authenticating() {
-        return sasl != null && !sasl.complete();
+        return sasl != null && sasl.authenticating();
     }
 
     @Override
@@ -113,7 +113,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         remote = (InetSocketAddress) ctx.channel().remoteAddress();
         connectionId = ctx.channel().localAddress() + "-" + remote;
-        if (security.sasl()) {
+        if (security.acceptsSasl()) {
             sasl = security.newAuthentication(connectionId, observer);
         }
         super.channelActive(ctx);
@@ -249,10 +249,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
      */
     private KafkaPrincipal principal() {
         if (principal == null) {
-            if (sasl != null) {
-                if (!sasl.complete()) {
-                    return KafkaPrincipal.ANONYMOUS;
-                }
+            if (sasl != null && !sasl.complete()) {
+                return KafkaPrincipal.ANONYMOUS;
+            }
+            if (sasl != null && sasl.principal() != null) {
                 principal = sasl.principal();
             } else {
                 SslHandler tls = ctx.pipeline().get(SslHandler.class);

@@ -15,6 +15,11 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * connections to the other brokers (replica fetches), which are clients of the same kind of listener: TLS with
  * this broker's key and trust stores, SASL as {@code sasl.inter.broker.username}.
  *
+ * <p>With the {@linkplain #withNodeCredential node credential} attached, every listener also accepts SASL/PLAIN as
+ * {@value NodeCredential#USER}: on a SASL listener beside {@code sasl.plain.users}, on a PLAINTEXT or SSL listener
+ * as an optional exchange that a client may start before its first other request (one that does not stays
+ * ANONYMOUS, or its certificate's subject).
+ *
  * <p>Immutable and thread-safe. Nothing it prints or throws holds a password.
  */
 public final class ListenerSecurity {
@@ -105,16 +110,37 @@ public final class ListenerSecurity {
         return tls;
     }
 
+    /** True on a SASL listener: every connection must authenticate first. */
     public boolean sasl() {
+        return protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL;
+    }
+
+    /** True when connections may authenticate: a SASL listener, or any listener with the node credential. */
+    public boolean acceptsSasl() {
         return users != null;
     }
 
-    /** A new authentication for one accepted connection (only on a SASL listener). */
+    /**
+     * This listener's settings that also accept the node credential: on a SASL listener as one more user, on a
+     * PLAINTEXT or SSL listener as an optional SASL/PLAIN exchange.
+     */
+    public ListenerSecurity withNodeCredential(NodeCredential node) {
+        PlainUsers withNode = (users == null ? PlainUsers.NONE : users).withNodeCredential(node);
+        List<String> offered = sasl() ? mechanisms : List.of(PlainSaslServer.MECHANISM);
+        return new ListenerSecurity(protocol, tls, withNode, offered, interBrokerUser, interBrokerPassword);
+    }
+
+    /** The mechanisms a SaslHandshake is told: those enabled, or none when no SASL is accepted. */
+    public List<String> mechanisms() {
+        return mechanisms;
+    }
+
+    /** A new authentication for one accepted connection (when {@link #acceptsSasl()}). */
     public SaslAuthentication newAuthentication(String connectionId, SaslAuthentication.Listener listener) {
         if (users == null) {
             throw new IllegalStateException("listener " + protocol + " does not use SASL");
         }
-        return new SaslAuthentication(users, mechanisms, connectionId, listener);
+        return new SaslAuthentication(users, mechanisms, sasl(), connectionId, listener);
     }
 
     /** The user this broker authenticates as to the others, or null without SASL. */
@@ -131,6 +157,6 @@ public final class ListenerSecurity {
     public String toString() {
         return protocol
                 + (tls == null ? "" : " (TLS, client auth " + tls.clientAuth() + ")")
-                + (users == null ? "" : " (SASL " + mechanisms + ", inter-broker user " + interBrokerUser + ")");
+                + (sasl() ? " (SASL " + mechanisms + ", inter-broker user " + interBrokerUser + ")" : "");
     }
 }

@@ -18,6 +18,16 @@ public final class PlainSaslServer implements SaslServer {
     public static final String MECHANISM = "PLAIN";
     static final String INVALID_CREDENTIALS = "Authentication failed: Invalid username or password";
 
+    /**
+     * The node credential was offered before this broker learned the cluster's secret: not a failure of the
+     * client, which is disconnected without an answer so that it reconnects and tries again.
+     */
+    public static final class NotReady extends SaslException {
+        NotReady() {
+            super("the node secret is not known yet (the broker is catching up with the cluster metadata)");
+        }
+    }
+
     private final PlainUsers users;
     private String authorizationId;
     private boolean complete;
@@ -48,6 +58,9 @@ public final class PlainSaslServer implements SaslServer {
         try {
             if (user.isEmpty() || password.length == 0) {
                 throw new SaslException("Authentication failed: username and password must not be empty");
+            }
+            if (users.pending(user)) {
+                throw new NotReady();
             }
             if (!users.matches(user, password)) {
                 throw new SaslException(INVALID_CREDENTIALS);

@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * SASL_AUTHENTICATION_FAILED, and both close the connection after the answer (as Kafka does). Once complete the
  * connection's principal is {@code User:<name>} and requests flow to the dispatcher.
  *
+ * <p>Where SASL is optional (a PLAINTEXT or SSL listener that accepts the node credential), the first request that
+ * is neither ApiVersions nor SaslHandshake ends the chance to authenticate: it and every later request are
+ * served as from an unauthenticated client, and a later SaslHandshake reaches the dispatcher (ILLEGAL_SASL_STATE).
+ *
  * <p>Confined to the connection's event-loop thread. Error messages never hold a password.
  */
 public final class SaslAuthentication {
@@ -45,6 +49,8 @@ public final class SaslAuthentication {
         AUTHENTICATE,
         RAW_TOKEN,
         COMPLETE,
+        /** SASL was optional and the client went on without it. */
+        SKIPPED,
         FAILED
     }
 
@@ -62,21 +68,37 @@ public final class SaslAuthentication {
 
     private final PlainUsers users;
     private final List<String> mechanisms;
+    private final boolean required;
     private final String connectionId;
     private final Listener listener;
     private State state = State.HANDSHAKE;
     private SaslServer server;
     private KafkaPrincipal principal;
 
-    SaslAuthentication(PlainUsers users, List<String> mechanisms, String connectionId, Listener listener) {
+    SaslAuthentication(
+            PlainUsers users, List<String> mechanisms, boolean required, String connectionId, Listener listener) {
         this.users = users;
         this.mechanisms = mechanisms;
+        this.required = required;
         this.connectionId = connectionId;
         this.listener = listener;
     }
 
+    /**
+     * True once requests flow to the dispatcher: authenticated, or (where SASL is optional) the client went on
+     * without authenticating.
+     */
     public boolean complete() {
-        return state == State.COMPLETE;
+        return state == State.COMPLETE || state == State.SKIPPED;
+    }
+
+    /**
+     * True while this connection is held to the small pre-authentication frame size: SASL is required and not
+     * complete, or the client has started the optional exchange. A client on a PLAINTEXT or SSL listener that has
+     * not started SASL is not held to it (it may never authenticate, and its first Produce may be large).
+     */
+    public boolean authenticating() {
+        return required ? !complete() : state == State.AUTHENTICATE || state == State.RAW_TOKEN;
     }
 
     /** True when the next frame is a raw SASL token (after a v0 handshake), not a Kafka request. */
@@ -84,7 +106,7 @@ public final class SaslAuthentication {
         return state == State.RAW_TOKEN;
     }
 
-    /** The authenticated principal; only meaningful once {@link #complete()}. */
+    /** The authenticated principal once {@link #complete()}; null when the client went on without SASL. */
     public KafkaPrincipal principal() {
         return principal;
     }
@@ -103,6 +125,10 @@ public final class SaslAuthentication {
         }
         if (state == State.AUTHENTICATE && api == ApiKeys.SASL_AUTHENTICATE) {
             return authenticate((SaslAuthenticateRequest) request);
+        }
+        if (state == State.HANDSHAKE && !required) {
+            state = State.SKIPPED;
+            return null;
         }
         String expected = state == State.AUTHENTICATE ? "SaslAuthenticate" : "ApiVersions or SaslHandshake";
         state = State.FAILED;
@@ -156,6 +182,8 @@ public final class SaslAuthentication {
                             .setAuthBytes(challenge)
                             .setSessionLifetimeMs(0)),
                     false);
+        } catch (PlainSaslServer.NotReady e) {
+            return new Reply(null, true); // a disconnect during authentication: kafka-clients reconnect
         } catch (SaslException e) {
             return new Reply(
                     new SaslAuthenticateResponse(new SaslAuthenticateResponseData()

@@ -17,6 +17,7 @@ import io.vertebra.log.protocol.handler.OffsetCommitHandler;
 import io.vertebra.log.protocol.handler.OffsetDeleteHandler;
 import io.vertebra.log.protocol.handler.OffsetFetchHandler;
 import io.vertebra.log.protocol.handler.SyncGroupHandler;
+import io.vertebra.log.security.InternalResourceGuard;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -283,7 +284,7 @@ class GroupApiVersionsTest {
         assertEquals(Errors.NONE.code(), offsetsDeleted.data().errorCode());
         for (short v = ApiKeys.DELETE_GROUPS.oldestVersion(); v <= ApiKeys.DELETE_GROUPS.latestVersion(); v++) {
             DeleteGroupsResponse deleted = (DeleteGroupsResponse) send(
-                    new DeleteGroupsHandler(c),
+                    new DeleteGroupsHandler(c, InternalResourceGuard.BROKER_TOPICS_ONLY),
                     new DeleteGroupsRequest(new DeleteGroupsRequestData().setGroupsNames(List.of("described")), v),
                     v);
             assertEquals(Errors.NON_EMPTY_GROUP, deleted.get("described"), "DeleteGroups v" + v);

@@ -236,11 +236,15 @@ final class DataPathCases {
         assertEquals(0, data.producerEpoch());
     }
 
-    /** On a listener without SASL, as Kafka does once a connection is past authentication. */
+    /**
+     * A PLAINTEXT listener offers the optional SASL/PLAIN exchange of the node credential to a connection that has
+     * sent nothing else yet.
+     */
     private static void saslHandshake(VersionFixture f, RawKafkaSocket socket, short v) {
         SaslHandshakeResponse response =
                 (SaslHandshakeResponse) socket.send(new SaslHandshakeRequestData().setMechanism("PLAIN"), v);
-        assertEquals(Errors.ILLEGAL_SASL_STATE.code(), response.data().errorCode());
+        assertEquals(Errors.NONE.code(), response.data().errorCode());
+        assertEquals(java.util.List.of("PLAIN"), response.data().mechanisms());
     }
 
     private static void saslAuthenticate(VersionFixture f, RawKafkaSocket socket, short v) {

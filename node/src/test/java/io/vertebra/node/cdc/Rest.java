@@ -18,9 +18,20 @@ public final class Rest {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
+    private final String authorization;
 
     public Rest(String base) {
+        this(base, null);
+    }
+
+    /** A client that sends HTTP Basic credentials ({@code user:password}) with every request. */
+    public Rest(String base, String userAndPassword) {
         this.base = base;
+        this.authorization = userAndPassword == null
+                ? null
+                : "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString(userAndPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A response: status code and body. */
@@ -100,6 +111,9 @@ public final class Rest {
     }
 
     private Answer send(HttpRequest.Builder request) {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
             HttpResponse<String> response =
                     HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());

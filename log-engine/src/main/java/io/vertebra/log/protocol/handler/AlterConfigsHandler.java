@@ -38,18 +38,20 @@ public final class AlterConfigsHandler implements ApiHandler {
             changes.add(
                     new ConfigAlterations.Change(resource.resourceType(), resource.resourceName(), true, ops, null));
         }
-        return alterations.apply(changes, data.validateOnly()).thenApply(errors -> {
-            AlterConfigsResponseData response = new AlterConfigsResponseData();
-            for (int i = 0; i < changes.size(); i++) {
-                ApiError error = errors.get(i);
-                response.responses()
-                        .add(new AlterConfigsResourceResponse()
-                                .setResourceType(changes.get(i).resourceType())
-                                .setResourceName(changes.get(i).resourceName())
-                                .setErrorCode(error.error().code())
-                                .setErrorMessage(error.isFailure() ? error.message() : null));
-            }
-            return new AlterConfigsResponse(response);
-        });
+        return alterations
+                .apply(changes, data.validateOnly(), context.principal())
+                .thenApply(errors -> {
+                    AlterConfigsResponseData response = new AlterConfigsResponseData();
+                    for (int i = 0; i < changes.size(); i++) {
+                        ApiError error = errors.get(i);
+                        response.responses()
+                                .add(new AlterConfigsResourceResponse()
+                                        .setResourceType(changes.get(i).resourceType())
+                                        .setResourceName(changes.get(i).resourceName())
+                                        .setErrorCode(error.error().code())
+                                        .setErrorMessage(error.isFailure() ? error.message() : null));
+                    }
+                    return new AlterConfigsResponse(response);
+                });
     }
 }

@@ -4,6 +4,7 @@ import io.vertebra.log.config.BrokerConfig;
 import io.vertebra.log.config.LogConfig;
 import io.vertebra.log.controller.Controller;
 import io.vertebra.log.replication.Partitions;
+import io.vertebra.log.security.InternalResourceGuard;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 /**
  * Carries out config changes of TOPIC and BROKER resources for both AlterConfigs (legacy: the given configs become
@@ -51,15 +53,25 @@ public final class ConfigAlterations {
     private final Controller controller;
     private final Partitions partitions;
     private final DynamicBrokerConfigs brokerConfigs;
+    private final InternalResourceGuard guard;
 
-    public ConfigAlterations(Controller controller, Partitions partitions, DynamicBrokerConfigs brokerConfigs) {
+    public ConfigAlterations(
+            Controller controller,
+            Partitions partitions,
+            DynamicBrokerConfigs brokerConfigs,
+            InternalResourceGuard guard) {
         this.controller = controller;
         this.partitions = partitions;
         this.brokerConfigs = brokerConfigs;
+        this.guard = guard;
     }
 
-    /** Applies every change (or only checks them, with {@code validateOnly}); results in request order. */
-    public CompletableFuture<List<ApiError>> apply(List<Change> changes, boolean validateOnly) {
+    /**
+     * Applies every change (or only checks them, with {@code validateOnly}); results in request order. A change of
+     * an internal topic by a principal the {@link InternalResourceGuard} does not trust is TOPIC_AUTHORIZATION_FAILED.
+     */
+    public CompletableFuture<List<ApiError>> apply(
+            List<Change> changes, boolean validateOnly, KafkaPrincipal principal) {
         Map<String, Integer> mentions = new HashMap<>();
         for (Change c : changes) {
             mentions.merge(c.resourceType() + "/" + c.resourceName(), 1, Integer::sum);
@@ -70,6 +82,13 @@ public final class ConfigAlterations {
                 results.add(CompletableFuture.completedFuture(new ApiError(
                         Errors.INVALID_REQUEST, change.describe() + " appears more than once in the request")));
                 continue;
+            }
+            if (change.resourceType() == ConfigResource.Type.TOPIC.id()) {
+                ApiException refused = guard.checkTopic(principal, change.resourceName(), "change the configs of");
+                if (refused != null) {
+                    results.add(CompletableFuture.completedFuture(ApiError.fromThrowable(refused)));
+                    continue;
+                }
             }
             try {
                 results.add(apply(change, validateOnly));

@@ -4,11 +4,13 @@ import io.vertebra.log.controller.Controller;
 import io.vertebra.log.metadata.TopicImage;
 import io.vertebra.log.protocol.ApiHandler;
 import io.vertebra.log.protocol.RequestContext;
+import io.vertebra.log.security.InternalResourceGuard;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsAssignment;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
@@ -29,9 +31,11 @@ import org.apache.kafka.common.requests.CreatePartitionsResponse;
  */
 public final class CreatePartitionsHandler implements ApiHandler {
     private final Controller controller;
+    private final InternalResourceGuard guard;
 
-    public CreatePartitionsHandler(Controller controller) {
+    public CreatePartitionsHandler(Controller controller, InternalResourceGuard guard) {
         this.controller = controller;
+        this.guard = guard;
     }
 
     @Override
@@ -45,6 +49,11 @@ public final class CreatePartitionsHandler implements ApiHandler {
         long newPartitions = 0;
         for (CreatePartitionsTopic topic : data.topics()) {
             String name = topic.name();
+            ApiException refused = guard.checkTopic(context.principal(), name, "add partitions to");
+            if (refused != null) {
+                results.add(done(name, ApiError.fromThrowable(refused)));
+                continue;
+            }
             if (mentions.get(name) > 1) {
                 results.add(done(name, new ApiError(Errors.INVALID_REQUEST, "topic '" + name + "' appears twice")));
                 continue;

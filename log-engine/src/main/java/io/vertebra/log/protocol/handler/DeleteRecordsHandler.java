@@ -4,6 +4,7 @@ import io.vertebra.log.protocol.ApiHandler;
 import io.vertebra.log.protocol.RequestContext;
 import io.vertebra.log.replication.Partition;
 import io.vertebra.log.replication.Partitions;
+import io.vertebra.log.security.InternalResourceGuard;
 import io.vertebra.log.storage.PartitionLog;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -32,9 +33,11 @@ public final class DeleteRecordsHandler implements ApiHandler {
     static final long HIGH_WATERMARK = -1L;
 
     private final Partitions partitions;
+    private final InternalResourceGuard guard;
 
-    public DeleteRecordsHandler(Partitions partitions) {
+    public DeleteRecordsHandler(Partitions partitions, InternalResourceGuard guard) {
         this.partitions = partitions;
+        this.guard = guard;
     }
 
     @Override
@@ -44,11 +47,15 @@ public final class DeleteRecordsHandler implements ApiHandler {
         for (DeleteRecordsRequestData.DeleteRecordsTopic topic : data.topics()) {
             DeleteRecordsTopicResult topicResult = new DeleteRecordsTopicResult().setName(topic.name());
             response.topics().add(topicResult);
+            ApiException refused = guard.checkTopic(context.principal(), topic.name(), "delete records of");
             for (DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
                 DeleteRecordsPartitionResult result = new DeleteRecordsPartitionResult()
                         .setPartitionIndex(p.partitionIndex())
                         .setLowWatermark(DeleteRecordsResponse.INVALID_LOW_WATERMARK);
                 try {
+                    if (refused != null) {
+                        throw refused;
+                    }
                     TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                     result.setLowWatermark(deleteBefore(partitions.getOrThrow(tp), p.offset()));
                 } catch (ApiException e) {

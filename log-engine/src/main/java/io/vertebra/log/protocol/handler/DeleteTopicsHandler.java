@@ -6,6 +6,7 @@ import io.vertebra.log.metadata.MetadataImage;
 import io.vertebra.log.metadata.TopicImage;
 import io.vertebra.log.protocol.ApiHandler;
 import io.vertebra.log.protocol.RequestContext;
+import io.vertebra.log.security.InternalResourceGuard;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.TopicDeletionDisabledException;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
@@ -34,10 +36,12 @@ import org.apache.kafka.common.requests.DeleteTopicsResponse;
 public final class DeleteTopicsHandler implements ApiHandler {
     private final Controller controller;
     private final BrokerConfig config;
+    private final InternalResourceGuard guard;
 
-    public DeleteTopicsHandler(Controller controller, BrokerConfig config) {
+    public DeleteTopicsHandler(Controller controller, BrokerConfig config, InternalResourceGuard guard) {
         this.controller = controller;
         this.config = config;
+        this.guard = guard;
     }
 
     /** One requested topic once its name and id are known. */
@@ -74,6 +78,17 @@ public final class DeleteTopicsHandler implements ApiHandler {
                 continue;
             }
             TopicImage topic = byId ? image.topic(state.topicId()) : image.topic(state.name());
+            ApiException refused =
+                    guard.checkTopic(context.principal(), topic == null ? state.name() : topic.name(), "delete");
+            if (refused != null) {
+                response.responses()
+                        .add(result(
+                                topic == null ? state.name() : topic.name(),
+                                topic == null ? Uuid.ZERO_UUID : topic.id(),
+                                Errors.TOPIC_AUTHORIZATION_FAILED,
+                                refused.getMessage()));
+                continue;
+            }
             if (topic == null) {
                 response.responses()
                         .add(

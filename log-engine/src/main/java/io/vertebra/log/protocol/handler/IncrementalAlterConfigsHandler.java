@@ -46,18 +46,20 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
             changes.add(new ConfigAlterations.Change(
                     resource.resourceType(), resource.resourceName(), false, ops, opProblem));
         }
-        return alterations.apply(changes, data.validateOnly()).thenApply(errors -> {
-            IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
-            for (int i = 0; i < changes.size(); i++) {
-                ApiError error = errors.get(i);
-                response.responses()
-                        .add(new AlterConfigsResourceResponse()
-                                .setResourceType(changes.get(i).resourceType())
-                                .setResourceName(changes.get(i).resourceName())
-                                .setErrorCode(error.error().code())
-                                .setErrorMessage(error.isFailure() ? error.message() : null));
-            }
-            return new IncrementalAlterConfigsResponse(response);
-        });
+        return alterations
+                .apply(changes, data.validateOnly(), context.principal())
+                .thenApply(errors -> {
+                    IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+                    for (int i = 0; i < changes.size(); i++) {
+                        ApiError error = errors.get(i);
+                        response.responses()
+                                .add(new AlterConfigsResourceResponse()
+                                        .setResourceType(changes.get(i).resourceType())
+                                        .setResourceName(changes.get(i).resourceName())
+                                        .setErrorCode(error.error().code())
+                                        .setErrorMessage(error.isFailure() ? error.message() : null));
+                    }
+                    return new IncrementalAlterConfigsResponse(response);
+                });
     }
 }

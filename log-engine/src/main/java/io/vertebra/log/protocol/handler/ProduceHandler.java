@@ -11,6 +11,7 @@ import io.vertebra.log.record.RecordErrors;
 import io.vertebra.log.replication.DelayedOperations;
 import io.vertebra.log.replication.Partition;
 import io.vertebra.log.replication.Partitions;
+import io.vertebra.log.security.InternalResourceGuard;
 import io.vertebra.log.storage.AppendResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,16 +39,24 @@ import org.apache.kafka.common.utils.Time;
  * Produce: validates each partition's batches (CRC, size, format), appends them at the leader with offsets
  * assigned in place, and answers — at once for acks=0/1 and for acks=all when the ISR already has the data,
  * otherwise when the high watermark passes the last offset or the request timeout expires. Each partition
- * succeeds or fails on its own, with the Kafka error code and a message naming the problem.
+ * succeeds or fails on its own, with the Kafka error code and a message naming the problem. Internal topics take
+ * writes only from the principals the {@link InternalResourceGuard} trusts (TOPIC_AUTHORIZATION_FAILED otherwise).
  */
 public final class ProduceHandler implements ApiHandler {
     private final Partitions partitions;
     private final DelayedOperations delayed;
     private final Time time;
     private final TopicMetrics metrics;
+    private final InternalResourceGuard guard;
 
-    public ProduceHandler(Partitions partitions, DelayedOperations delayed, Time time, TopicMetrics metrics) {
+    public ProduceHandler(
+            Partitions partitions,
+            DelayedOperations delayed,
+            Time time,
+            TopicMetrics metrics,
+            InternalResourceGuard guard) {
         this.partitions = partitions;
+        this.guard = guard;
         this.delayed = delayed;
         this.time = time;
         this.metrics = metrics;
@@ -65,6 +74,8 @@ public final class ProduceHandler implements ApiHandler {
         List<Waiting> waiting = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topicData : produce.data().topicData()) {
             TopicImage topic = resolve(image, topicData);
+            ApiException refused = guard.checkTopic(
+                    context.principal(), topic == null ? topicData.name() : topic.name(), "produce to");
             TopicProduceResponse topicResponse =
                     new TopicProduceResponse().setName(topicData.name()).setTopicId(topicData.topicId());
             response.responses().add(topicResponse);
@@ -76,6 +87,9 @@ public final class ProduceHandler implements ApiHandler {
                         .setLogStartOffset(-1);
                 topicResponse.partitionResponses().add(r);
                 try {
+                    if (refused != null) {
+                        throw refused;
+                    }
                     if (topic == null) {
                         throw topicData.topicId() != null && !Uuid.ZERO_UUID.equals(topicData.topicId())
                                 ? new UnknownTopicIdException("unknown topic id " + topicData.topicId())
