@@ -2,6 +2,7 @@ package io.vertebra.log.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.log.Broker;
@@ -17,8 +18,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.EligibleLeadersNotAvailableException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +70,45 @@ class OfflineReplicaTest {
             List<String> values = ReplicationTest.consumeAll(cluster.bootstrap(), tp, 50);
             assertEquals(50, values.size());
             assertEquals("v49", values.get(49));
+        }
+    }
+
+    @Test
+    void anUncleanElectionDoesNotPickAReplicaWhoseLogIsOffline() throws Exception {
+        try (TestCluster cluster = TestCluster.start(dir, 3, Map.of());
+                Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrap()))) {
+            Files.writeString(dir.resolve("node-1/log/lastcopy-0"), "not a directory");
+            admin.createTopics(List.of(new NewTopic("lastcopy", Map.of(0, List.of(1, 2)))
+                            .configs(Map.of("unclean.leader.election.enable", "true"))))
+                    .all()
+                    .get();
+            Awaitility.await("broker 1 reports its replica offline and leaves the ISR")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        var p = describe(admin, "lastcopy").partitions().get(0);
+                        return p.leader().id() == 2 && p.isr().size() == 1;
+                    });
+            // the only replica that can serve goes away; the live one left cannot serve, unclean election or not
+            cluster.stopBroker(2);
+            Awaitility.await("broker 2 loses the leadership and nobody gets it")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        var leader =
+                                describe(admin, "lastcopy").partitions().get(0).leader();
+                        return leader == null || leader.isEmpty();
+                    });
+            TopicPartition tp = new TopicPartition("lastcopy", 0);
+            Throwable refused = admin.electLeaders(ElectionType.UNCLEAN, Set.of(tp))
+                    .partitions()
+                    .get()
+                    .get(tp)
+                    .orElse(null);
+            assertInstanceOf(EligibleLeadersNotAvailableException.class, refused, String.valueOf(refused));
+            assertTrue(refused.getMessage().contains("offline on broker(s) [1]"), refused.getMessage());
+            assertTrue(describe(admin, "lastcopy").partitions().get(0).leader() == null
+                    || describe(admin, "lastcopy").partitions().get(0).leader().isEmpty());
         }
     }
 
@@ -160,6 +202,10 @@ class OfflineReplicaTest {
     }
 
     private static TopicDescription describe(Admin admin) throws Exception {
-        return admin.describeTopics(List.of("unopenable")).allTopicNames().get().get("unopenable");
+        return describe(admin, "unopenable");
+    }
+
+    private static TopicDescription describe(Admin admin, String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
     }
 }
