@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three nodes as separate processes, RF=3, min.insync.replicas=2, an idempotent acks=all producer writing
  * throughout. Whatever is killed or frozen, every acknowledged record is read back exactly once and in order,
  * and the longest pause between acknowledgements stays bounded (the < 1 s goal is measured by the benchmark;
- * here the bound is generous for a loaded machine).
+ * here the bound is generous for a loaded machine). The nodes share a {@code controller.secret}, so every
+ * metadata entry is sealed and checked through the failovers and the replays of a rejoining node.
  */
 class ClusterFailoverIT {
     private static final String TOPIC = "failover";
@@ -44,7 +45,8 @@ class ClusterFailoverIT {
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterProcesses.start(dir, 3, Map.of());
+        // with controller.secret: every metadata entry is sealed, through kills, freezes and rejoins (replays)
+        cluster = ClusterProcesses.start(dir, 3, Map.of("controller.secret", "failover-it-controller-secret"));
         admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrap()));
         admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
                 .all()

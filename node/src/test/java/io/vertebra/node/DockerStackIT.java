@@ -170,13 +170,16 @@ class DockerStackIT {
         assertTrue(text.contains("VOLUME [\"/var/lib/vertebra\"]"), "the data directory is a volume");
         assertTrue(text.contains("/opt/vertebra/plugins"), "the plugins directory is in the image");
         assertTrue(text.contains("GET /health"), "HEALTHCHECK asks /health");
-        for (String port : List.of("9092", "8083", "9093")) {
+        for (String port : List.of("9092", "8083")) {
             assertTrue(
                     Pattern.compile("(?m)^EXPOSE .*\\b" + port + "\\b")
                             .matcher(text)
                             .find(),
                     port);
         }
+        assertFalse(
+                Pattern.compile("(?m)^EXPOSE .*\\b9093\\b").matcher(text).find(),
+                "the controller port is not exposed: only the other nodes may reach it");
     }
 
     /** Dockerfile.dockerignore semantics for the forms used there: {@code dir/}, {@code /x/*}, {@code **}, {@code !}. */
@@ -248,6 +251,16 @@ class DockerStackIT {
             voters.add(m.group(1));
         }
         assertEquals(ids.stream().map(String::valueOf).toList(), voters, "one controller per node, same ids");
+        for (String entry : quorum.split(",")) {
+            String controllerPort = entry.substring(entry.lastIndexOf(':') + 1);
+            for (JsonNode node : nodes.values()) {
+                for (String published : strings(node.get("ports"))) {
+                    assertFalse(
+                            published.matches("(.*:)?" + controllerPort + "(:.*)?(/tcp)?"),
+                            "the controller port " + controllerPort + " is not published to the host: " + published);
+                }
+            }
+        }
         assertEquals(
                 String.join(",", bootstrap),
                 compose.at("/services/kafka-ui/environment/KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS")

@@ -55,6 +55,12 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String CONTROLLER_QUORUM = "controller.quorum.voters";
     public static final String CONTROLLER_ELECTION_TIMEOUT_MS = "controller.election.timeout.ms";
+    public static final String CONTROLLER_LISTENER_HOST = "controller.listener.host";
+    public static final String CONTROLLER_SSL_ENABLE = "controller.ssl.enable";
+    public static final String CONTROLLER_SECRET = "controller.secret";
+    /** Shortest {@link #CONTROLLER_SECRET} accepted. */
+    public static final int CONTROLLER_SECRET_MIN_LENGTH = 16;
+
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
@@ -287,6 +293,8 @@ public final class BrokerConfig extends AbstractConfig {
                         MEDIUM,
                         "Bytes a follower asks for per partition.");
         defineListenerSecurity(def);
+        defineControllerSecurity(def);
+        BrokerLimits.define(def);
         // Topic defaults under their broker names, e.g. log.retention.ms for retention.ms.
         for (Map.Entry<String, String> synonym : LogConfig.BROKER_SYNONYMS.entrySet()) {
             ConfigDef.ConfigKey topicKey = LogConfig.DEFINITION.configKeys().get(synonym.getKey());
@@ -409,8 +417,41 @@ public final class BrokerConfig extends AbstractConfig {
                         "Password of sasl.inter.broker.username.");
     }
 
+    /** The controller (Raft) port's address and protection (see docs/security.md, "The controller port"). */
+    private static void defineControllerSecurity(ConfigDef def) {
+        def.define(
+                        CONTROLLER_LISTENER_HOST,
+                        Type.STRING,
+                        "",
+                        MEDIUM,
+                        "Address the controller (Raft) port binds; empty: listener.host. Only the other nodes need"
+                                + " to reach it: bind it to the interface of the network between the nodes.")
+                .define(
+                        CONTROLLER_SSL_ENABLE,
+                        Type.BOOLEAN,
+                        false,
+                        HIGH,
+                        "Mutual TLS on the controller port with the ssl.* key and trust stores even when the"
+                                + " listener is PLAINTEXT or SASL_PLAINTEXT. On SSL and SASL_SSL listeners (and on"
+                                + " SASL_PLAINTEXT when ssl.keystore.location is set) the controller port always uses"
+                                + " it: a peer or client whose certificate the trust store does not hold cannot"
+                                + " connect.")
+                .define(
+                        CONTROLLER_SECRET,
+                        Type.PASSWORD,
+                        null,
+                        HIGH,
+                        "Shared secret of the cluster's nodes (at least "
+                                + CONTROLLER_SECRET_MIN_LENGTH
+                                + " characters, the same on every node): every metadata entry and broker heartbeat"
+                                + " carries an HMAC-SHA256 made with it, and an entry without a valid one is refused"
+                                + " and never applied. Protects the metadata, not the Raft protocol itself: prefer"
+                                + " mutual TLS (controller.ssl.enable) where the key stores exist.");
+    }
+
     public BrokerConfig(Map<String, String> values) {
         super(DEFINITION, values, false);
+        BrokerLimits.check(this);
     }
 
     /** The broker setting names this class knows: anything else in a node config is not for the broker. */
@@ -455,6 +496,12 @@ public final class BrokerConfig extends AbstractConfig {
 
     public int listenerPort() {
         return getInt(LISTENER_PORT);
+    }
+
+    /** The address the controller (Raft) port binds: {@value #CONTROLLER_LISTENER_HOST}, else the listener's. */
+    public String controllerListenerHost() {
+        String host = getString(CONTROLLER_LISTENER_HOST).trim();
+        return host.isEmpty() ? listenerHost() : host;
     }
 
     public String advertisedHost() {

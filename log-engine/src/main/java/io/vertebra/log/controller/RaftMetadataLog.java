@@ -23,6 +23,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -49,7 +51,7 @@ public final class RaftMetadataLog implements MetadataLog {
     private final int nodeId;
     private final Map<Integer, InetSocketAddress> voters;
     private final Path dir;
-    private final String bindHost;
+    private final ControllerSecurity security;
     private final long electionTimeoutMinMs;
     private MetadataStateMachine stateMachine;
     private RaftServer server;
@@ -66,10 +68,14 @@ public final class RaftMetadataLog implements MetadataLog {
 
     /**
      * {@code voters}: node id → controller (Raft) address of every member, this node included;
-     * {@code bindHost}: the address this node's Raft server binds.
+     * {@code security}: the address this node's Raft server binds and how the port is protected (TLS, secret).
      */
     public RaftMetadataLog(
-            int nodeId, Map<Integer, InetSocketAddress> voters, Path dir, String bindHost, long electionTimeoutMinMs) {
+            int nodeId,
+            Map<Integer, InetSocketAddress> voters,
+            Path dir,
+            ControllerSecurity security,
+            long electionTimeoutMinMs) {
         if (!voters.containsKey(nodeId)) {
             throw new IllegalArgumentException(
                     "the cluster list " + voters.keySet() + " does not name this node's id " + nodeId);
@@ -77,7 +83,7 @@ public final class RaftMetadataLog implements MetadataLog {
         this.nodeId = nodeId;
         this.voters = Map.copyOf(voters);
         this.dir = dir;
-        this.bindHost = bindHost;
+        this.security = security;
         this.electionTimeoutMinMs = electionTimeoutMinMs;
     }
 
@@ -116,7 +122,7 @@ public final class RaftMetadataLog implements MetadataLog {
     private RaftProperties properties() {
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
-        GrpcConfigKeys.Server.setHost(props, bindHost);
+        GrpcConfigKeys.Server.setHost(props, security.bindHost());
         GrpcConfigKeys.Server.setPort(props, voters.get(nodeId).getPort());
         RaftServerConfigKeys.Rpc.setTimeoutMin(
                 props, TimeDuration.valueOf(electionTimeoutMinMs, TimeUnit.MILLISECONDS));
@@ -138,12 +144,23 @@ public final class RaftMetadataLog implements MetadataLog {
     public void start(MetadataListener listener) throws IOException {
         this.listener = listener;
         Files.createDirectories(dir);
-        stateMachine = new MetadataStateMachine((previous, next) -> {
-            MetadataListener l = this.listener;
-            if (l != null) {
-                l.onImage(previous, next);
-            }
-        });
+        stateMachine = new MetadataStateMachine(
+                (previous, next) -> {
+                    MetadataListener l = this.listener;
+                    if (l != null) {
+                        l.onImage(previous, next);
+                    }
+                },
+                security.authenticator());
+        if (security.exposed(voters.size())) {
+            log.warn(
+                    "the controller port {}:{} takes no credentials: anyone who reaches it can rewrite the cluster"
+                            + " metadata (delete topics, move leaders). Set controller.secret (the same on every node)"
+                            + " or use TLS (controller.ssl.enable with the ssl.* stores), and bind it to the network"
+                            + " between the nodes (controller.listener.host); see docs/security.md",
+                    security.bindHost(),
+                    voters.get(nodeId).getPort());
+        }
         RaftProperties props = properties();
         boolean existing;
         try (var entries = Files.list(dir)) {
@@ -158,6 +175,7 @@ public final class RaftMetadataLog implements MetadataLog {
                 .setServerId(RaftPeerId.valueOf(Integer.toString(nodeId)))
                 .setStateMachine(stateMachine)
                 .setProperties(props)
+                .setParameters(security.parameters())
                 .setGroup(joining ? RaftGroup.valueOf(GROUP_ID) : group())
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
@@ -167,7 +185,8 @@ public final class RaftMetadataLog implements MetadataLog {
         if (joining) {
             join(runningConf);
         }
-        log.info("metadata Raft member {} started at {} (cluster {})", nodeId, voters.get(nodeId), voters);
+        log.info(
+                "metadata Raft member {} started at {} (cluster {}; {})", nodeId, voters.get(nodeId), voters, security);
     }
 
     /** The configuration of the running group as another member reports it, or null when none answers. */
@@ -178,6 +197,7 @@ public final class RaftMetadataLog implements MetadataLog {
             }
             try (RaftClient probe = RaftClient.newBuilder()
                     .setProperties(properties())
+                    .setParameters(security.parameters())
                     .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peer))
                     .setRetryPolicy(RetryPolicies.noRetry())
                     .build()) {
@@ -206,6 +226,7 @@ public final class RaftMetadataLog implements MetadataLog {
         log.info("node {} joins the running metadata quorum {}", nodeId, runningConf);
         try (RaftClient admin = RaftClient.newBuilder()
                 .setProperties(properties())
+                .setParameters(security.parameters())
                 .setRaftGroup(RaftGroup.valueOf(GROUP_ID, runningConf))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
@@ -225,10 +246,15 @@ public final class RaftMetadataLog implements MetadataLog {
     private RaftClient newClient(int retries) {
         return RaftClient.newBuilder()
                 .setProperties(properties())
+                .setParameters(security.parameters())
                 .setRaftGroup(group())
                 .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        retries, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                // the state machine's refusal (an entry not sealed with the leader's controller.secret) is final
+                .setRetryPolicy(ExceptionDependentRetry.newBuilder()
+                        .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
+                        .setDefaultPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                retries, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                        .build())
                 .build();
     }
 
@@ -242,7 +268,8 @@ public final class RaftMetadataLog implements MetadataLog {
         byte[] entry = new byte[json.length + 1];
         entry[0] = MetadataStateMachine.RECORDS;
         System.arraycopy(json, 0, entry, 1, json.length);
-        Message message = Message.valueOf(ByteString.copyFrom(entry));
+        Message message =
+                Message.valueOf(ByteString.copyFrom(security.authenticator().seal(entry, System.currentTimeMillis())));
         CompletableFuture<org.apache.ratis.protocol.RaftClientReply> sent = new CompletableFuture<>();
         try {
             appender.execute(() -> {
@@ -275,8 +302,9 @@ public final class RaftMetadataLog implements MetadataLog {
         byte[] message = new byte[body.length + 1];
         message[0] = MetadataStateMachine.HEARTBEAT;
         System.arraycopy(body, 0, message, 1, body.length);
+        byte[] sealed = security.authenticator().seal(message, System.currentTimeMillis());
         return client.async()
-                .sendReadOnly(Message.valueOf(ByteString.copyFrom(message)))
+                .sendReadOnly(Message.valueOf(ByteString.copyFrom(sealed)))
                 .thenApply(r -> null);
     }
 

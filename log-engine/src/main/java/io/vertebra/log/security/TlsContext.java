@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.config.types.Password;
 
@@ -43,14 +45,23 @@ public final class TlsContext {
     private final String[] protocols;
     private final String[] cipherSuites;
     private final String endpointIdentification;
+    private final KeyManager keyManager;
+    private final TrustManager trustManager;
+    private final boolean ownTrustStore;
 
     private TlsContext(
             SSLContext context,
+            KeyManager keyManager,
+            TrustManager trustManager,
+            boolean ownTrustStore,
             ClientAuth clientAuth,
             String[] protocols,
             String[] cipherSuites,
             String endpointIdentification) {
         this.context = context;
+        this.keyManager = keyManager;
+        this.trustManager = trustManager;
+        this.ownTrustStore = ownTrustStore;
         this.clientAuth = clientAuth;
         this.protocols = protocols;
         this.cipherSuites = cipherSuites;
@@ -94,6 +105,8 @@ public final class TlsContext {
                         problems);
         String protocol = config.getString(BrokerConfig.SSL_PROTOCOL);
         SSLContext context = null;
+        KeyManager keyManager = null;
+        TrustManager trustManager = null;
         if (problems.size() == before) {
             try {
                 KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -111,6 +124,8 @@ public final class TlsContext {
                 trust.init(trustStore);
                 context = SSLContext.getInstance(protocol);
                 context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+                keyManager = keys.getKeyManagers()[0];
+                trustManager = trust.getTrustManagers()[0];
             } catch (UnrecoverableKeyException e) {
                 problems.add("cannot read the private key in " + BrokerConfig.SSL_KEYSTORE_LOCATION + "="
                         + keystoreLocation + ": " + BrokerConfig.SSL_KEY_PASSWORD + " (or, when unset, "
@@ -147,6 +162,9 @@ public final class TlsContext {
         String identification = config.getString(BrokerConfig.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM);
         return new TlsContext(
                 context,
+                keyManager,
+                trustManager,
+                trustStore != null,
                 clientAuth,
                 protocols,
                 cipherSuites,
@@ -210,6 +228,21 @@ public final class TlsContext {
             }
         }
         return result.toArray(new String[0]);
+    }
+
+    /** The key manager over the key store (the certificate this broker presents), for the controller port. */
+    public KeyManager keyManager() {
+        return keyManager;
+    }
+
+    /** The trust manager over the trust store (the JVM's default CAs when none is set). */
+    public TrustManager trustManager() {
+        return trustManager;
+    }
+
+    /** Whether {@code ssl.truststore.location} names a trust store (false: the JVM's default CAs are trusted). */
+    public boolean ownTrustStore() {
+        return ownTrustStore;
     }
 
     public ClientAuth clientAuth() {

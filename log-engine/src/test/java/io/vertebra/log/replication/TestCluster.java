@@ -49,7 +49,7 @@ public final class TestCluster implements AutoCloseable {
         return cluster;
     }
 
-    String quorum() {
+    public String quorum() {
         List<String> entries = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             entries.add((i + 1) + "@127.0.0.1:" + raftPorts[i]);

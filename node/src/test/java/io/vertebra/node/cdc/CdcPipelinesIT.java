@@ -59,7 +59,8 @@ class CdcPipelinesIT {
         Path nodeConfig = Files.writeString(work.resolve("node.yaml"), """
                 config.providers: env
                 config.providers.env.param.allowlist.pattern: SHOP_DB_PASSWORD|MIRROR_DB_PASSWORD
-                """);
+                connector.allowed.dirs: %s
+                """.formatted(lake));
         node = VertebraNode.start(
                 work.resolve("node"),
                 ProjectLayout.root().resolve("plugins").toString(),
