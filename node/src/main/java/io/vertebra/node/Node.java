@@ -8,6 +8,7 @@ import io.vertebra.log.security.InternalResources;
 import io.vertebra.log.security.NodeCredential;
 import io.vertebra.runtime.ConnectRuntime;
 import io.vertebra.runtime.config.WorkerConfig;
+import io.vertebra.runtime.health.HealthContributor;
 import io.vertebra.runtime.metrics.ProcessMeters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -104,9 +106,36 @@ public final class Node implements AutoCloseable {
         progress.accept("starting the Connect worker (group " + config.groupId() + ", REST port " + config.restPort()
                 + (config.embeddedLog() ? "" : ", Kafka " + config.bootstrapServers()) + ")");
         worker = config.embeddedLog()
-                ? ConnectRuntime.startInBackground(workerConfig(), registry)
+                ? ConnectRuntime.startInBackground(workerConfig(), registry, List.of(offlinePartitions(broker)))
                 : ConnectRuntime.start(workerConfig(), registry);
         parts.add(worker);
+    }
+
+    /**
+     * The embedded log's part of {@code GET /health} and {@code GET /ready}: the partitions whose log is offline on
+     * this node (corrupt and quarantined, or unopenable), each with the reason. Degraded, never failing: the node
+     * serves its other partitions (see docs/metrics.md).
+     */
+    static HealthContributor offlinePartitions(Broker broker) {
+        return new HealthContributor() {
+            @Override
+            public String name() {
+                return "partitions";
+            }
+
+            @Override
+            public Health check() {
+                Map<String, String> details = new TreeMap<>();
+                broker.offlineLogs().forEach((tp, reason) -> details.put(tp.toString(), reason));
+                return details.isEmpty()
+                        ? new Health(false, "every partition log of this node is online", details)
+                        : new Health(
+                                true,
+                                details.size() + " partition log(s) OFFLINE on this node, the others are served: "
+                                        + String.join(", ", details.keySet()),
+                                details);
+            }
+        };
     }
 
     /**

@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14, findings 7 and 8, on real node processes: a byte flipped in the middle of a partition's active segment
  * followed by a SIGKILL costs no acknowledged record. On a single node the partition comes back offline (clients get
  * KAFKA_STORAGE_ERROR), the others serve — as does the node when another partition's log cannot be opened at all —
- * and {@code vertebra log repair} brings back every valid batch; in a cluster the corrupt replica re-fetches from
+ * and {@code GET /health} says {@code degraded}, naming each offline partition and why, while {@code /ready} stays
+ * 200; {@code vertebra log repair} brings back every valid batch; in a cluster the corrupt replica re-fetches from
  * the leader.
  */
 class LogCorruptionIT {
@@ -68,6 +75,24 @@ class LogCorruptionIT {
             assertTrue(output.contains("corrupt-0") && output.contains("not a torn tail"), output);
             assertTrue(output.contains("cannot open the log of unopenable-0"), output);
             assertTrue(output.contains("vertebra: partition corrupt-0 is OFFLINE on this node"), output);
+            JsonNode health = awaitStartedHealth(restarted.restPort);
+            assertEquals("degraded", health.get("status").asText(), health.toString());
+            assertTrue(
+                    health.at("/checks/partitions/details/corrupt-0").asText().contains("not a torn tail"),
+                    health.toString());
+            assertTrue(
+                    health.at("/checks/partitions/details/unopenable-0")
+                            .asText()
+                            .contains("cannot open the log of unopenable-0"),
+                    health.toString());
+            // the node serves its other partitions: ready once the worker joined its group, offline logs or not
+            Awaitility.await("GET /ready answers 200")
+                    .atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> http(restarted.restPort, "/ready").statusCode() == 200);
+            HttpResponse<String> ready = http(restarted.restPort, "/ready");
+            assertTrue(ready.body().contains("\"partitions\":{\"ready\":true"), ready.body());
+            assertTrue(ready.body().contains("corrupt-0"), ready.body());
             assertEquals(
                     RECORDS,
                     NodeLifecycleIT.consume(restarted.bootstrap(), "good", RECORDS)
@@ -105,6 +130,9 @@ class LogCorruptionIT {
             }
             assertTrue(!offsets.contains(badOffset) && offsets.contains(badOffset + 1), offsets.toString());
             assertEquals(RECORDS, produceOne(repaired.bootstrap(), "corrupt"), "producers continue after the end");
+            JsonNode health = awaitStartedHealth(repaired.restPort);
+            assertTrue(!health.at("/checks/partitions/details").has("corrupt-0"), health.toString());
+            assertTrue(health.at("/checks/partitions/details").has("unopenable-0"), health.toString());
         } finally {
             repaired.close();
         }
@@ -156,6 +184,29 @@ class LogCorruptionIT {
                 .get("replicated")
                 .partitions()
                 .get(0);
+    }
+
+    private static HttpResponse<String> http(int restPort, String path) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /health} once the worker has started (200). */
+    private static JsonNode awaitStartedHealth(int restPort) {
+        JsonNode[] body = new JsonNode[1];
+        Awaitility.await("GET /health answers 200")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> {
+                    HttpResponse<String> answer = http(restPort, "/health");
+                    body[0] = new ObjectMapper().readTree(answer.body());
+                    return answer.statusCode() == 200;
+                });
+        return body[0];
     }
 
     private static void awaitIsr(Admin admin, int size) {

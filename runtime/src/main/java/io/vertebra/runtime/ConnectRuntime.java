@@ -13,6 +13,7 @@ import io.vertebra.runtime.cluster.StatusStore;
 import io.vertebra.runtime.cluster.TopicLog;
 import io.vertebra.runtime.config.ConfigProviders;
 import io.vertebra.runtime.config.WorkerConfig;
+import io.vertebra.runtime.health.HealthContributor;
 import io.vertebra.runtime.health.WorkerReadiness;
 import io.vertebra.runtime.metrics.ConnectMetrics;
 import io.vertebra.runtime.metrics.ProcessMeters;
@@ -77,6 +78,7 @@ public final class ConnectRuntime implements AutoCloseable {
     private final ProcessMeters processMeters;
     private final ConnectMetrics metrics;
     private RestSecurity security = RestSecurity.none();
+    private List<HealthContributor> health = List.of();
 
     /** {@code registry}: shared with the caller, or null for one of the worker's own (with the JVM meters). */
     private ConnectRuntime(PrometheusMeterRegistry registry) {
@@ -100,7 +102,17 @@ public final class ConnectRuntime implements AutoCloseable {
      * its group and its REST API answers.
      */
     public static ConnectRuntime start(Map<String, String> props, PrometheusMeterRegistry registry) {
+        return start(props, registry, List.of());
+    }
+
+    /**
+     * {@link #start(Map, PrometheusMeterRegistry)} with {@code health}: the parts beside the worker (the node's
+     * embedded log) that report on {@code GET /health} and {@code GET /ready}.
+     */
+    public static ConnectRuntime start(
+            Map<String, String> props, PrometheusMeterRegistry registry, List<HealthContributor> health) {
         ConnectRuntime runtime = new ConnectRuntime(registry);
+        runtime.health = List.copyOf(health);
         try {
             WorkerConfig config = new WorkerConfig(props);
             runtime.startRest(config);
@@ -123,7 +135,14 @@ public final class ConnectRuntime implements AutoCloseable {
 
     /** {@link #startInBackground(Map)} with the meters in {@code registry} (left open on close). */
     public static ConnectRuntime startInBackground(Map<String, String> props, PrometheusMeterRegistry registry) {
+        return startInBackground(props, registry, List.of());
+    }
+
+    /** {@link #startInBackground(Map, PrometheusMeterRegistry)} with {@code health} as in {@link #start}. */
+    public static ConnectRuntime startInBackground(
+            Map<String, String> props, PrometheusMeterRegistry registry, List<HealthContributor> health) {
         ConnectRuntime runtime = new ConnectRuntime(registry);
+        runtime.health = List.copyOf(health);
         WorkerConfig config;
         try {
             config = new WorkerConfig(props);
@@ -197,7 +216,7 @@ public final class ConnectRuntime implements AutoCloseable {
                 config.getList(WorkerConfig.REST_ALLOWED_HOSTS));
         rest = RestServer.start(
                 new RestServer.Settings(host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), security, guard),
-                new RestServer.Backends(() -> service, () -> ready, readiness, registry, metrics::refresh),
+                new RestServer.Backends(() -> service, () -> ready, readiness, registry, metrics::refresh, health),
                 new RestServer.Limits(
                         config.getInt(WorkerConfig.REST_MAX_CONNECTIONS),
                         config.getLong(WorkerConfig.REST_IDLE_TIMEOUT_MS)));

@@ -464,7 +464,14 @@ public final class Controller implements AutoCloseable {
                     next = PartitionElections.elect(image, p, Set.of(), Set.of(), true);
                     if (next == null || next.leader() < 0) {
                         results.put(
-                                tp, new ApiError(Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE, "no live replica of " + tp));
+                                tp,
+                                new ApiError(
+                                        Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE,
+                                        "no live replica of " + tp + " can lead it"
+                                                + (p.offlineReplicas().isEmpty()
+                                                        ? ""
+                                                        : " (its log is offline on broker(s) " + p.offlineReplicas()
+                                                                + ")")));
                         continue;
                     }
                 }
@@ -544,6 +551,7 @@ public final class Controller implements AutoCloseable {
                 next.leaderEpoch(),
                 next.addingReplicas(),
                 next.removingReplicas(),
+                null,
                 null))));
     }
 

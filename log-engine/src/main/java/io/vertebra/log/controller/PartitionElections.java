@@ -14,7 +14,8 @@ import java.util.Set;
  * a fenced broker leaves every ISR (never emptying one) and loses its leaderships to the first live replica
  * in the ISR, in replica order (the preferred leader first); a partition left without a live in-sync replica
  * stays offline (leader -1) — no unclean election unless the topic allows it — and gets its leader back as
- * soon as an ISR member returns. Every proposed change names the partition epoch it was computed from, so a
+ * soon as an ISR member returns. A replica whose broker reported the partition's log offline
+ * ({@link PartitionImage#offlineReplicas}) is never elected, clean or unclean: it cannot serve. Every proposed change names the partition epoch it was computed from, so a
  * stale proposal is dropped by the state machine.
  */
 public final class PartitionElections {
@@ -70,14 +71,14 @@ public final class PartitionElections {
         if (!leaderLive) {
             leader = -1;
             for (int r : p.replicas()) {
-                if (isr.contains(r)) {
+                if (isr.contains(r) && !p.isOffline(r)) {
                     leader = r;
                     break;
                 }
             }
             if (leader < 0 && unclean) {
                 for (int r : p.replicas()) {
-                    if (isLive(image, r, dead, alive)) {
+                    if (isLive(image, r, dead, alive) && !p.isOffline(r)) {
                         leader = r;
                         isr = new ArrayList<>(List.of(r));
                         break;
@@ -103,7 +104,8 @@ public final class PartitionElections {
                 epoch,
                 p.partitionEpoch(),
                 p.addingReplicas(),
-                p.removingReplicas());
+                p.removingReplicas(),
+                p.offlineReplicas());
     }
 
     public static MetadataRecord.ChangePartition change(TopicImage topic, PartitionImage current, PartitionImage next) {
@@ -116,13 +118,17 @@ public final class PartitionElections {
                 next.leaderEpoch(),
                 next.addingReplicas(),
                 next.removingReplicas(),
-                current.partitionEpoch());
+                current.partitionEpoch(),
+                next.offlineReplicas().equals(current.offlineReplicas()) ? null : next.offlineReplicas());
     }
 
     /** Moves leadership of {@code p} to its first live preferred replica in the ISR, if it is not leading. */
     public static PartitionImage preferred(MetadataImage image, PartitionImage p) {
         int preferred = p.replicas().get(0);
-        if (p.leader() == preferred || !p.isr().contains(preferred) || !isLive(image, preferred, Set.of(), Set.of())) {
+        if (p.leader() == preferred
+                || !p.isr().contains(preferred)
+                || p.isOffline(preferred)
+                || !isLive(image, preferred, Set.of(), Set.of())) {
             return null;
         }
         return new PartitionImage(
@@ -133,6 +139,7 @@ public final class PartitionElections {
                 p.leaderEpoch() + 1,
                 p.partitionEpoch(),
                 p.addingReplicas(),
-                p.removingReplicas());
+                p.removingReplicas(),
+                p.offlineReplicas());
     }
 }

@@ -39,7 +39,8 @@ public final class Reassignments {
                 p.leaderEpoch(),
                 p.partitionEpoch(),
                 adding,
-                removing);
+                removing,
+                p.offlineReplicas());
     }
 
     /** The replicas before the reassignment in progress (or the current ones when none is). */
@@ -83,7 +84,7 @@ public final class Reassignments {
         if (!replicas.contains(leader)) {
             leader = -1;
             for (int r : replicas) {
-                if (isr.contains(r) && PartitionElections.isLive(image, r, Set.of(), Set.of())) {
+                if (isr.contains(r) && !p.isOffline(r) && PartitionElections.isLive(image, r, Set.of(), Set.of())) {
                     leader = r;
                     break;
                 }
@@ -93,7 +94,9 @@ public final class Reassignments {
         if (isr.isEmpty()) {
             return null; // nothing in sync to hand over to yet
         }
+        List<Integer> offline = new ArrayList<>(p.offlineReplicas());
+        offline.retainAll(replicas);
         return new PartitionImage(
-                p.partition(), replicas, isr, leader, epoch, p.partitionEpoch(), List.of(), List.of());
+                p.partition(), replicas, isr, leader, epoch, p.partitionEpoch(), List.of(), List.of(), offline);
     }
 }

@@ -175,7 +175,8 @@ public final class MetadataImage {
                                 r.leaderEpoch(),
                                 old.partitionEpoch() + 1,
                                 r.addingReplicas(),
-                                r.removingReplicas()));
+                                r.removingReplicas(),
+                                r.offlineReplicas() == null ? old.offlineReplicas() : r.offlineReplicas()));
                 b.putTopic(new TopicImage(t.name(), t.id(), partitions, t.configs()));
             }
         } else if (record instanceof MetadataRecord.AllocateProducerIds r) {
@@ -200,7 +201,7 @@ public final class MetadataImage {
         }
         int leader = live.isEmpty() ? -1 : live.get(0);
         return new PartitionImage(
-                index, replicas, live.isEmpty() ? replicas : live, leader, 0, 0, List.of(), List.of());
+                index, replicas, live.isEmpty() ? replicas : live, leader, 0, 0, List.of(), List.of(), List.of());
     }
 
     /** Copy-on-write builder: maps are copied only when a record changes them. */

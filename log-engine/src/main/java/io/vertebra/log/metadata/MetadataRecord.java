@@ -63,6 +63,8 @@ public sealed interface MetadataRecord {
      * bumps the partition epoch. {@code addingReplicas}/{@code removingReplicas} describe a reassignment in
      * progress (empty otherwise). When {@code expectedPartitionEpoch} is set, the change applies only if the
      * partition is still at that epoch (a stale proposal is dropped, the same way on every node).
+     * {@code offlineReplicas} replaces the partition's offline replicas when set; null (and records written before
+     * the field existed) leaves them as they are.
      */
     record ChangePartition(
             String topicId,
@@ -73,7 +75,8 @@ public sealed interface MetadataRecord {
             int leaderEpoch,
             List<Integer> addingReplicas,
             List<Integer> removingReplicas,
-            Integer expectedPartitionEpoch)
+            Integer expectedPartitionEpoch,
+            List<Integer> offlineReplicas)
             implements MetadataRecord {}
 
     /** A block of producer ids handed to a broker for InitProducerId. */

@@ -57,10 +57,13 @@ public final class IsrTracker implements AutoCloseable {
                 if (partition.isLeader() && !inFlight.contains(partition.topicPartition())) {
                     checkPartition(partition, now);
                 }
+                if (!inFlight.contains(partition.topicPartition())) {
+                    reportOnline(partition);
+                }
             }
             for (TopicPartition tp : partitions.offline().keySet()) {
                 if (!inFlight.contains(tp)) {
-                    leaveIsr(tp);
+                    reportOffline(tp);
                 }
             }
         } catch (RuntimeException e) {
@@ -118,7 +121,8 @@ public final class IsrTracker implements AutoCloseable {
                 current.leaderEpoch(),
                 current.partitionEpoch(),
                 current.addingReplicas(),
-                current.removingReplicas());
+                current.removingReplicas(),
+                current.offlineReplicas());
         MetadataRecord record = PartitionElections.change(topic, current, next);
         inFlight.add(partition.topicPartition());
         metadataLog.append(List.of(record)).whenComplete((image, error) -> {
@@ -130,36 +134,91 @@ public final class IsrTracker implements AutoCloseable {
     }
 
     /**
-     * A replica whose log is offline here leaves the ISR (Kafka's offline log directory), handing the leadership
-     * to the next live in-sync replica, so no election picks it and its leader-less partition gets a leader that
-     * can serve. The last in-sync replica stays: an ISR is never emptied, and the partition waits for this one.
+     * A replica whose log is offline here is reported offline in the partition's metadata, so no election picks
+     * it, not even an unclean one (Kafka's offline log directory), and leaves the ISR, handing the leadership to
+     * the next live in-sync replica so its leader-less partition gets a leader that can serve. The last in-sync
+     * replica stays in the ISR and keeps its leadership: an ISR is never emptied, and the partition waits for it.
      */
-    private void leaveIsr(TopicPartition tp) {
+    private void reportOffline(TopicPartition tp) {
         TopicImage topic = partitions.image().topic(tp.topic());
         PartitionImage current = topic == null ? null : topic.partition(tp.partition());
-        if (current == null
-                || !current.isr().contains(brokerId)
-                || current.isr().size() < 2) {
+        if (current == null || !current.replicas().contains(brokerId)) {
             return;
         }
+        List<Integer> offline = new ArrayList<>(current.offlineReplicas());
+        if (!offline.contains(brokerId)) {
+            offline.add(brokerId);
+        }
         List<Integer> isr = new ArrayList<>(current.isr());
-        isr.remove(Integer.valueOf(brokerId));
         int leader = current.leader();
         int leaderEpoch = current.leaderEpoch();
-        if (leader == brokerId || leader < 0) {
-            leader = -1;
-            for (int replica : current.replicas()) {
-                var broker = partitions.image().brokers().get(replica);
-                if (isr.contains(replica) && broker != null && !broker.fenced()) {
-                    leader = replica;
-                    break;
+        if (isr.contains(brokerId) && isr.size() >= 2) {
+            int newLeader = leader;
+            if (leader == brokerId || leader < 0) {
+                newLeader = -1;
+                for (int replica : current.replicas()) {
+                    var broker = partitions.image().brokers().get(replica);
+                    if (replica != brokerId
+                            && isr.contains(replica)
+                            && !current.isOffline(replica)
+                            && broker != null
+                            && !broker.fenced()) {
+                        newLeader = replica;
+                        break;
+                    }
                 }
             }
-            if (leader < 0) {
-                return;
+            if (newLeader >= 0) {
+                isr.remove(Integer.valueOf(brokerId));
+                if (newLeader != leader) {
+                    leader = newLeader;
+                    leaderEpoch++;
+                }
             }
+        }
+        if (offline.equals(current.offlineReplicas()) && isr.equals(current.isr())) {
+            return;
+        }
+        log.warn(
+                "{}: its log is offline on this broker; reporting it (ISR now {}, leader {}, offline replicas {})",
+                tp,
+                isr,
+                leader,
+                offline);
+        propose(topic, current, isr, leader, leaderEpoch, offline);
+    }
+
+    /**
+     * A replica reported offline whose log is open again (re-fetched after a quarantine was lifted) says so, so it
+     * may be elected again; a partition left without a leader gets this replica if it is in the ISR.
+     */
+    private void reportOnline(Partition partition) {
+        TopicPartition tp = partition.topicPartition();
+        TopicImage topic = partitions.image().topic(tp.topic());
+        PartitionImage current = topic == null ? null : topic.partition(tp.partition());
+        if (current == null || !current.isOffline(brokerId)) {
+            return;
+        }
+        List<Integer> offline = new ArrayList<>(current.offlineReplicas());
+        offline.remove(Integer.valueOf(brokerId));
+        int leader = current.leader();
+        int leaderEpoch = current.leaderEpoch();
+        if (leader < 0 && current.isr().contains(brokerId)) {
+            leader = brokerId;
             leaderEpoch++;
         }
+        log.info("{}: its log is online on this broker again; reporting it (leader {})", tp, leader);
+        propose(topic, current, current.isr(), leader, leaderEpoch, offline);
+    }
+
+    private void propose(
+            TopicImage topic,
+            PartitionImage current,
+            List<Integer> isr,
+            int leader,
+            int leaderEpoch,
+            List<Integer> offline) {
+        TopicPartition tp = new TopicPartition(topic.name(), current.partition());
         PartitionImage next = new PartitionImage(
                 current.partition(),
                 current.replicas(),
@@ -168,8 +227,8 @@ public final class IsrTracker implements AutoCloseable {
                 leaderEpoch,
                 current.partitionEpoch(),
                 current.addingReplicas(),
-                current.removingReplicas());
-        log.warn("{}: its log is offline on this broker; leaving the ISR (now {}, leader {})", tp, isr, leader);
+                current.removingReplicas(),
+                offline);
         inFlight.add(tp);
         metadataLog
                 .append(List.of(PartitionElections.change(topic, current, next)))

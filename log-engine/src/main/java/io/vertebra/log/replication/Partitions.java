@@ -124,6 +124,11 @@ public final class Partitions implements MetadataLog.MetadataListener {
                 }
                 current.add(tp);
                 Partition partition = partitions.get(tp);
+                if (partition == null
+                        && logDirectory.offline().containsKey(tp)
+                        && !logDirectory.isOffline(tp, topic.id())) {
+                    logDirectory.dropOffline(tp, "its topic was deleted and created again under the same name");
+                }
                 if (partition == null || !partition.topicId().equals(topic.id())) {
                     if (partition != null) {
                         remove(tp);
@@ -156,7 +161,9 @@ public final class Partitions implements MetadataLog.MetadataListener {
         }
         for (TopicPartition tp : Set.copyOf(logDirectory.offline().keySet())) {
             if (!current.contains(tp)) {
-                logDirectory.forgetOffline(tp);
+                logDirectory.dropOffline(
+                        tp,
+                        next.topic(tp.topic()) == null ? "its topic was deleted" : "its replica moved off this broker");
             }
         }
         return current;

@@ -53,6 +53,8 @@ public final class LogDirectory implements AutoCloseable {
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     /** Partitions this broker hosts whose log could not be opened → why; requests to them fail. */
     private final Map<TopicPartition, String> offline = new ConcurrentHashMap<>();
+    /** The topic each offline entry was recorded for, so a later topic with the same name is not held by it. */
+    private final Map<TopicPartition, Uuid> offlineTopicIds = new ConcurrentHashMap<>();
 
     private final Map<TopicPartition, PartitionLog.Checkpoints> stored;
     private final boolean cleanShutdown;
@@ -127,14 +129,17 @@ public final class LogDirectory implements AutoCloseable {
         try {
             PartitionLog opened = open(tp, topicId, config);
             offline.remove(tp);
+            offlineTopicIds.remove(tp);
             return opened;
         } catch (CorruptLogException e) {
+            offlineTopicIds.put(tp, topicId);
             offline.put(tp, e.getMessage());
             log.error("{} is offline on this broker: {}", tp, e.getMessage());
             throw e;
         } catch (RuntimeException e) {
             Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
             String reason = "cannot open the log of " + tp + " in " + dir + ": " + cause;
+            offlineTopicIds.put(tp, topicId);
             offline.put(tp, reason);
             log.error("{}; the partition is offline on this broker, the others are served", reason, cause);
             throw new KafkaStorageException(reason, cause);
@@ -146,9 +151,65 @@ public final class LogDirectory implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(offline);
     }
 
-    /** Forgets an offline partition this broker no longer hosts (its directory stays until moved aside). */
-    public void forgetOffline(TopicPartition tp) {
-        offline.remove(tp);
+    /** Whether {@code tp} is offline here for the topic {@code topicId} (not for an earlier topic of that name). */
+    public boolean isOffline(TopicPartition tp, Uuid topicId) {
+        return offline.containsKey(tp) && topicId.equals(offlineTopicIds.get(tp));
+    }
+
+    /**
+     * Drops an offline partition this broker no longer hosts under the topic it was recorded for (the topic was
+     * deleted, perhaps already re-created under the same name, or the replica moved away): forgets it and deletes
+     * its directory as {@link #deleteLog} deletes an open log's — quarantined segments included, which are moved
+     * aside instead ({@link #keepQuarantined}) — so a new topic of that name starts from an empty directory.
+     */
+    public void dropOffline(TopicPartition tp, String why) {
+        if (offline.remove(tp) == null) {
+            return;
+        }
+        offlineTopicIds.remove(tp);
+        Path partitionDir = dir.resolve(PartitionLog.dirName(tp));
+        log.info("{} was offline on this broker and {}; deleting what is left of its log in {}", tp, why, partitionDir);
+        try {
+            keepQuarantined(tp, partitionDir, why);
+            if (Files.exists(partitionDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (var files = Files.walk(partitionDir)) {
+                    for (Path file :
+                            files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(file);
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("{}: cannot delete {} ({}); it is moved aside at the next start", tp, partitionDir, e.toString());
+        }
+    }
+
+    /**
+     * Quarantined segments are evidence of corruption and never deleted by the broker: when the partition they
+     * belong to is deleted, the {@code quarantine/} directory (and the marker saying what was found) move to
+     * {@code <topic>-<partition>-<ms>.stray/}, which nothing touches again, with a warning naming it.
+     */
+    private void keepQuarantined(TopicPartition tp, Path partitionDir, String why) throws IOException {
+        Path quarantined = partitionDir.resolve(Quarantine.DIR);
+        Path marker = partitionDir.resolve(Quarantine.MARKER);
+        if (!Files.isDirectory(quarantined) && !Files.exists(marker)) {
+            return;
+        }
+        Path aside = dir.resolve(PartitionLog.dirName(tp) + "-" + time.milliseconds() + ".stray");
+        Files.createDirectories(aside);
+        if (Files.isDirectory(quarantined)) {
+            Files.move(quarantined, aside.resolve(Quarantine.DIR));
+        }
+        if (Files.exists(marker)) {
+            Files.move(marker, aside.resolve(Quarantine.MARKER));
+        }
+        CheckpointFile.forceDirectory(dir);
+        log.warn(
+                "{}: {}; keeping its quarantined segments in {}: they are never deleted automatically, remove them"
+                        + " once inspected",
+                tp,
+                why,
+                aside);
     }
 
     /** Whether the partition's log is held offline by a quarantine of corrupt segments. */
@@ -212,10 +273,21 @@ public final class LogDirectory implements AutoCloseable {
         return logs;
     }
 
-    /** Deletes a partition's log (topic deleted or replica moved away). */
+    /**
+     * Deletes a partition's log (topic deleted or replica moved away); the quarantined segments of an earlier
+     * corruption are moved aside, not deleted ({@link #keepQuarantined}).
+     */
     public void deleteLog(TopicPartition tp) {
         PartitionLog removed = logs.remove(tp);
         if (removed != null) {
+            try {
+                keepQuarantined(tp, dir.resolve(PartitionLog.dirName(tp)), "its log is deleted");
+            } catch (IOException e) {
+                log.warn(
+                        "{}: cannot move its quarantined segments aside ({}); keeping its directory", tp, e.toString());
+                removed.close();
+                return;
+            }
             removed.delete();
         }
     }

@@ -1,6 +1,7 @@
 package io.vertebra.runtime.rest;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertebra.runtime.health.HealthContributor;
 import io.vertebra.runtime.health.Readiness;
 import io.vertebra.runtime.rest.routes.AdminRoutes;
 import io.vertebra.runtime.rest.routes.ApplyRoutes;
@@ -23,6 +24,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BasicAuthHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -47,13 +49,15 @@ public final class RestServer implements AutoCloseable {
      * @param readiness what {@code /ready} reports
      * @param registry what {@code /metrics} exposes
      * @param beforeScrape brings state-mirroring meters up to date before a scrape
+     * @param health the parts beside the worker that report on {@code /health} and {@code /ready}
      */
     public record Backends(
             Supplier<ConnectService> service,
             BooleanSupplier started,
             Readiness readiness,
             PrometheusMeterRegistry registry,
-            Runnable beforeScrape) {}
+            Runnable beforeScrape,
+            List<HealthContributor> health) {}
 
     /**
      * Bounds on connections: at most {@code maxConnections} open at once (see {@link ConnectionCap}), and a
@@ -141,7 +145,7 @@ public final class RestServer implements AutoCloseable {
                 ctx.next();
             });
             Http http = new Http(router);
-            new HealthRoutes(backends.started(), backends.readiness()).register(http);
+            new HealthRoutes(backends.started(), backends.readiness(), backends.health()).register(http);
             new MetricsRoutes(backends.registry(), backends.beforeScrape()).register(router);
             new AdminRoutes(backends.service(), new LogLevels()).register(http);
             new ConnectorRoutes(backends.service()).register(http);

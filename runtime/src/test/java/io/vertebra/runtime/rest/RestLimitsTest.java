@@ -38,7 +38,8 @@ class RestLimitsTest {
                         () -> true,
                         () -> new Readiness.Report(Map.of("log", new Readiness.Check(true, "ok"))),
                         registry,
-                        () -> {}),
+                        () -> {},
+                        List.of()),
                 limits);
     }
 

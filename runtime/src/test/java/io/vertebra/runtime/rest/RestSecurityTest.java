@@ -79,7 +79,8 @@ class RestSecurityTest {
                         () -> false,
                         () -> new Readiness.Report(Map.of("log", new Readiness.Check(false, "connecting"))),
                         registry,
-                        () -> {}));
+                        () -> {},
+                        List.of()));
         base = "https://127.0.0.1:" + server.port();
     }
 

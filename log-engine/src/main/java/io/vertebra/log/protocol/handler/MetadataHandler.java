@@ -151,7 +151,7 @@ public final class MetadataHandler implements ApiHandler {
             List<Integer> offline = new ArrayList<>();
             for (int replica : p.replicas()) {
                 BrokerImage broker = image.brokers().get(replica);
-                if (broker == null || broker.fenced()) {
+                if (broker == null || broker.fenced() || p.isOffline(replica)) {
                     offline.add(replica);
                 }
             }
