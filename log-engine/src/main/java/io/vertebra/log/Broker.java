@@ -2,7 +2,9 @@ package io.vertebra.log;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.util.internal.PlatformDependent;
 import io.vertebra.log.config.BrokerConfig;
+import io.vertebra.log.config.BrokerLimits;
 import io.vertebra.log.controller.ClusterSupervisor;
 import io.vertebra.log.controller.Controller;
 import io.vertebra.log.controller.ControllerSecurity;
@@ -14,6 +16,7 @@ import io.vertebra.log.group.GroupCoordinator;
 import io.vertebra.log.metadata.BrokerImage;
 import io.vertebra.log.metrics.BrokerMetrics;
 import io.vertebra.log.network.KafkaListener;
+import io.vertebra.log.network.ListenerLimits;
 import io.vertebra.log.producer.ProducerIds;
 import io.vertebra.log.protocol.RequestDispatcher;
 import io.vertebra.log.protocol.handler.AlterConfigsHandler;
@@ -230,10 +233,12 @@ public final class Broker implements AutoCloseable {
                         config.getInt(BrokerConfig.SOCKET_REQUEST_MAX_BYTES),
                         config.getLong(BrokerConfig.CONNECTIONS_MAX_IDLE_MS),
                         security,
-                        metrics.requests()),
+                        metrics.requests(),
+                        listenerLimits()),
                 dispatcher,
                 apiVersions);
         parts.add(listener);
+        metrics.registerListenerLimits(listener.connections(), listener.requestMemory());
         metrics.registerBrokerState(
                 () -> activeController(nodeId) ? 1 : 0,
                 () -> {
@@ -314,6 +319,16 @@ public final class Broker implements AutoCloseable {
     }
 
     /** The bound Kafka port (useful when configured with port 0). */
+    private ListenerLimits listenerLimits() {
+        return new ListenerLimits(
+                config.getInt(BrokerLimits.MAX_CONNECTIONS),
+                config.getInt(BrokerLimits.MAX_CONNECTIONS_PER_IP),
+                BrokerLimits.perIpOverrides(config),
+                // Netty's pooled buffers count against this bound (-XX:MaxDirectMemorySize, else the heap size)
+                BrokerLimits.queuedMaxRequestBytes(config, PlatformDependent.maxDirectMemory()),
+                config.getInt(BrokerLimits.SASL_SERVER_MAX_RECEIVE_SIZE));
+    }
+
     public int port() {
         return listener == null ? -1 : listener.port();
     }

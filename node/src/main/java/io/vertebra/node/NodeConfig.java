@@ -3,6 +3,7 @@ package io.vertebra.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertebra.runtime.config.WorkerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -196,9 +197,13 @@ public final class NodeConfig extends AbstractConfig {
         return getString(GROUP_ID);
     }
 
-    /** Whether a key's value is a path (or, for plugin.path, a comma-separated list of them). */
+    /** Whether a key's value is a path (or, for the lists, a comma-separated list of them). */
     static boolean isPathKey(String key) {
-        return key.equals(DATA_DIR) || key.equals(PLUGIN_PATH) || key.endsWith(".location");
+        return key.equals(DATA_DIR) || isPathListKey(key) || key.endsWith(".location");
+    }
+
+    private static boolean isPathListKey(String key) {
+        return key.equals(PLUGIN_PATH) || key.equals(WorkerConfig.CONNECTOR_ALLOWED_DIRS);
     }
 
     /** {@code values} with every relative path of a {@linkplain #isPathKey path key} resolved against {@code dir}. */
@@ -210,7 +215,7 @@ public final class NodeConfig extends AbstractConfig {
                 return;
             }
             List<String> resolved = new ArrayList<>();
-            for (String entry : k.equals(PLUGIN_PATH) ? v.split(",") : new String[] {v}) {
+            for (String entry : isPathListKey(k) ? v.split(",") : new String[] {v}) {
                 String e = entry.trim();
                 resolved.add(
                         e.isEmpty() || Path.of(e).isAbsolute()

@@ -3,6 +3,7 @@ package io.vertebra.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.vertebra.runtime.config.WorkerConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,6 +89,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         Path work = dataDir.resolve("pipeline").toAbsolutePath().normalize();
         Files.createDirectories(work.resolve("out"));
+        // the pipeline's files, wherever --data-dir puts them (the default is connector.allowed.dirs' own default)
+        values.put(WorkerConfig.CONNECTOR_ALLOWED_DIRS, work.toString());
         try (Node node = Node.start(new NodeConfig(values))) {
             System.out.println(node.readyLine());
             String rest = "http://127.0.0.1:" + node.restPort();

@@ -51,7 +51,8 @@ class CliIT {
         Files.writeString(
                 config,
                 "worker:\n  enabled: true\nplugin.path: " + ProjectLayout.root().resolve("plugins") + "\n"
-                        + "offset.flush.interval.ms: 1000\ngroup.initial.rebalance.delay.ms: 0\n");
+                        + "offset.flush.interval.ms: 1000\ngroup.initial.rebalance.delay.ms: 0\n"
+                        + "connector.allowed.dirs: " + dir + "\n");
         node = NodeProcess.start(dir.resolve("data"), Ports.free(), Ports.free(), "--config", config.toString());
         node.awaitReady();
         url = "http://127.0.0.1:" + node.restPort;
@@ -241,6 +242,14 @@ class CliIT {
         assertTrue(
                 again.err().contains("error: cannot create topic cli-topic: Topic 'cli-topic' already exists"),
                 again.toString());
+        CliRun bomb = cli(null, "topics", "create", "cli-bomb", "-p", "10000");
+        assertEquals(1, bomb.exit(), bomb.toString());
+        assertTrue(
+                bomb.err()
+                        .contains("error: cannot create topic cli-bomb: cannot create topic 'cli-bomb' with 10000"
+                                + " partitions: broker "),
+                bomb.toString());
+        assertTrue(bomb.err().contains("max.broker.partitions=4000"), bomb.toString());
 
         CliRun list = cli(null, "topics", "list");
         assertEquals(0, list.exit(), list.toString());

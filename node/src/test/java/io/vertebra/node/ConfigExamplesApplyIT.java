@@ -40,6 +40,10 @@ class ConfigExamplesApplyIT {
     private static final Set<String> NEED_A_DATABASE =
             Set.of("cdc-postgres-to-jdbc.yaml", "cdc-postgres-to-parquet.yaml");
 
+    /** The directories the examples read and write (see the README's table). */
+    private static final List<String> EXAMPLE_DIRS =
+            List.of("/data/incoming", "/data/archive", "/var/log/app", "/var/log/nginx");
+
     @TempDir
     Path dir;
 
@@ -49,10 +53,14 @@ class ConfigExamplesApplyIT {
         Path extra = Files.createDirectories(dir.resolve("extra-plugins/kafka-connect-file"));
         Files.copy(KafkaDistribution.jar("connect-file"), extra.resolve("connect-file.jar"));
         Path config = dir.resolve("node.yaml");
+        Path work = Files.createDirectories(dir.resolve("work"));
+        // the examples' own directories, as the README tells a user to allow them; the quickstart pair's is the
+        // default (data/quickstart/pipeline below the working directory), which a node config replaces
         Files.writeString(
                 config,
-                "worker.enabled: true\nplugin.path: " + root.resolve("plugins") + "," + extra.getParent() + "\n");
-        Path work = Files.createDirectories(dir.resolve("work"));
+                "worker.enabled: true\nplugin.path: " + root.resolve("plugins") + "," + extra.getParent() + "\n"
+                        + "connector.allowed.dirs: [" + String.join(", ", EXAMPLE_DIRS) + ", "
+                        + work.resolve("data/quickstart/pipeline") + "]\n");
         try (VertebraProcess node = VertebraProcess.start(
                 work,
                 dir.resolve("data"),

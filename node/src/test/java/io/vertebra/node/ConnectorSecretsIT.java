@@ -63,7 +63,8 @@ class ConnectorSecretsIT {
                 config.providers.file.param.allowed.paths: %1$s
                 config.providers.directory.param.allowed.paths: %1$s
                 config.providers.env.param.allowlist.pattern: VERTEBRA_IT_SECRET
-                """.formatted(secrets));
+                connector.allowed.dirs: [%2$s, /nonexistent]
+                """.formatted(secrets, work));
         node = VertebraNode.start(
                 work.resolve("data"),
                 ProjectLayout.root().resolve("plugins").toString(),

@@ -43,7 +43,8 @@ class FileSourceProgressIT {
         Path config = dir.resolve("node.yaml");
         Files.writeString(
                 config,
-                "plugin.path: " + ProjectLayout.root().resolve("plugins") + "\noffset.flush.interval.ms: 1000\n");
+                "plugin.path: " + ProjectLayout.root().resolve("plugins") + "\noffset.flush.interval.ms: 1000\n"
+                        + "connector.allowed.dirs: " + dir + "\n");
         try (NodeProcess node =
                 NodeProcess.start(dir.resolve("data"), Ports.free(), Ports.free(), "--config", config.toString())) {
             node.awaitReady();

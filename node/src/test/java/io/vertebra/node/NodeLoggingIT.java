@@ -47,7 +47,9 @@ class NodeLoggingIT {
     @Test
     void jsonFormatAndLevelsChangedThroughAdminLoggers() throws Exception {
         Path config = dir.resolve("node.yaml");
-        Files.writeString(config, "plugin.path: " + ProjectLayout.root().resolve("plugins") + "\n");
+        Files.writeString(
+                config,
+                "plugin.path: " + ProjectLayout.root().resolve("plugins") + "\nconnector.allowed.dirs: " + dir + "\n");
         Path input = Files.writeString(dir.resolve("in.log"), "one\ntwo\n");
         int rest = Ports.free();
         Rest api = new Rest("http://127.0.0.1:" + rest);

@@ -76,8 +76,12 @@ class SecretWriteBackIT {
             s.execute("CREATE TABLE items (id INT PRIMARY KEY, label TEXT NOT NULL)");
         }
         lake = Files.createDirectories(work.resolve("lake"));
+        Path nodeConfig = Files.writeString(work.resolve("node.yaml"), "connector.allowed.dirs: " + lake + "\n");
         node = VertebraNode.start(
-                work.resolve("node"), ProjectLayout.root().resolve("plugins").toString(), Map.of());
+                work.resolve("node"),
+                ProjectLayout.root().resolve("plugins").toString(),
+                Map.of(),
+                List.of("--config", nodeConfig.toString()));
         rest = node.rest();
         FileStreamSourceResumeIT.awaitHealthy(rest);
         rest.putConnector("shop-cdc", cdcConfig());

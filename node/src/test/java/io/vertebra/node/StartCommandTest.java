@@ -21,7 +21,7 @@ class StartCommandTest {
         Path config = Files.writeString(
                 etc.resolve("node.yaml"),
                 "data.dir: data\nplugin.path: plugins, /opt/more\nrest.ssl.keystore.location: tls/rest.p12\n"
-                        + "group.id: g\n");
+                        + "group.id: g\nconnector.allowed.dirs: [in, /var/log/app]\n");
         StartCommand start = new StartCommand();
         new CommandLine(start).parseArgs("--config", config.toString());
         Map<String, String> values = start.effectiveConfig();
@@ -29,6 +29,7 @@ class StartCommandTest {
         assertEquals(etc.resolve("plugins") + ",/opt/more", values.get(NodeConfig.PLUGIN_PATH));
         assertEquals(etc.resolve("tls/rest.p12").toString(), values.get("rest.ssl.keystore.location"));
         assertEquals("g", values.get(NodeConfig.GROUP_ID));
+        assertEquals(etc.resolve("in") + ",/var/log/app", values.get("connector.allowed.dirs"));
 
         StartCommand flagged = new StartCommand();
         new CommandLine(flagged).parseArgs("--config", config.toString(), "--plugin-path", "my-plugins");

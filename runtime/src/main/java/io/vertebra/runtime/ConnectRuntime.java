@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
 public final class ConnectRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectRuntime.class);
 
+    /** What the bundled connectors read (io.vertebra.connect.confine.AllowedDirs.PROPERTY; they share no classes). */
+    public static final String CONNECTOR_ALLOWED_DIRS_PROPERTY = "vertebra.connector.allowed.dirs";
+
     private final List<AutoCloseable> parts = new ArrayList<>();
     private RestServer rest;
     private volatile Worker worker;
@@ -160,6 +163,7 @@ public final class ConnectRuntime implements AutoCloseable {
 
     /** The parts that need no Kafka: plugins, config providers and the REST server. Started once. */
     private void startRest(WorkerConfig config) {
+        confineConnectors(config);
         List<Path> pluginPath = config.getList(WorkerConfig.PLUGIN_PATH).stream()
                 .filter(s -> !s.isBlank())
                 .map(s -> Path.of(s.trim()))
@@ -193,12 +197,31 @@ public final class ConnectRuntime implements AutoCloseable {
                 config.getList(WorkerConfig.REST_ALLOWED_HOSTS));
         rest = RestServer.start(
                 new RestServer.Settings(host, port, config.getInt(WorkerConfig.REST_MAX_BODY_BYTES), security, guard),
-                new RestServer.Backends(() -> service, () -> ready, readiness, registry, metrics::refresh));
+                new RestServer.Backends(() -> service, () -> ready, readiness, registry, metrics::refresh),
+                new RestServer.Limits(
+                        config.getInt(WorkerConfig.REST_MAX_CONNECTIONS),
+                        config.getLong(WorkerConfig.REST_IDLE_TIMEOUT_MS)));
         RestSecurity.exposureWarning(config, security).ifPresent(log::warn);
         url = security.scheme() + "://" + (advertised.isBlank() ? host : advertised) + ":" + rest.port() + "/";
         if (security.basicAuth() || security.tls().isPresent()) {
             log.info("{} on {}", security, url);
         }
+    }
+
+    /**
+     * Hands connector.allowed.dirs to the bundled file and Parquet connectors. A system property because a plugin
+     * sees only its connector's config, which whoever posts the connector controls; the same property confines them
+     * inside Apache Kafka Connect. Process-wide: one worker per process, as a node runs it.
+     */
+    private static void confineConnectors(WorkerConfig config) {
+        List<Path> dirs = config.connectorAllowedDirs();
+        System.setProperty(
+                CONNECTOR_ALLOWED_DIRS_PROPERTY,
+                String.join(",", dirs.stream().map(Path::toString).toList()));
+        log.info(
+                "connectors may read and write files only under {} ({})",
+                dirs.isEmpty() ? "no directory" : dirs,
+                WorkerConfig.CONNECTOR_ALLOWED_DIRS);
     }
 
     private synchronized void startWorker(WorkerConfig config) {

@@ -294,6 +294,7 @@ public final class BrokerConfig extends AbstractConfig {
                         "Bytes a follower asks for per partition.");
         defineListenerSecurity(def);
         defineControllerSecurity(def);
+        BrokerLimits.define(def);
         // Topic defaults under their broker names, e.g. log.retention.ms for retention.ms.
         for (Map.Entry<String, String> synonym : LogConfig.BROKER_SYNONYMS.entrySet()) {
             ConfigDef.ConfigKey topicKey = LogConfig.DEFINITION.configKeys().get(synonym.getKey());
@@ -450,6 +451,7 @@ public final class BrokerConfig extends AbstractConfig {
 
     public BrokerConfig(Map<String, String> values) {
         super(DEFINITION, values, false);
+        BrokerLimits.check(this);
     }
 
     /** The broker setting names this class knows: anything else in a node config is not for the broker. */

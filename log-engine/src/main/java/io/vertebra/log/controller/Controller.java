@@ -53,11 +53,13 @@ public final class Controller implements AutoCloseable {
 
     private final MetadataLog metadataLog;
     private final BrokerConfig brokerConfig;
+    private final PartitionLimits partitionLimits;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "controller"));
 
     public Controller(MetadataLog metadataLog, BrokerConfig brokerConfig) {
         this.metadataLog = metadataLog;
         this.brokerConfig = brokerConfig;
+        this.partitionLimits = PartitionLimits.from(brokerConfig);
     }
 
     public MetadataImage image() {
@@ -117,6 +119,8 @@ public final class Controller implements AutoCloseable {
             Set<String> seen = new HashSet<>();
             MetadataImage image = image();
             int newPartitions = 0;
+            PartitionLimits.Counts current = PartitionLimits.Counts.of(image);
+            List<List<Integer>> added = new ArrayList<>();
             for (TopicSpec spec : specs) {
                 try {
                     if (!seen.add(spec.name())) {
@@ -125,6 +129,18 @@ public final class Controller implements AutoCloseable {
                     MetadataRecord.CreateTopic record = createTopicRecord(image, spec);
                     newPartitions += record.assignments().size();
                     checkNewPartitions(newPartitions, "this request");
+                    int addedBefore = added.size();
+                    added.addAll(record.assignments());
+                    try {
+                        partitionLimits.check(
+                                current,
+                                added,
+                                "topic '" + spec.name() + "' with "
+                                        + record.assignments().size() + " partitions");
+                    } catch (ApiException e) {
+                        added.subList(addedBefore, added.size()).clear();
+                        throw e;
+                    }
                     records.add(record);
                     results.put(spec.name(), ApiError.NONE);
                 } catch (ApiException e) {
@@ -300,6 +316,10 @@ public final class Controller implements AutoCloseable {
                 } else {
                     added = ReplicaPlacement.place(name, current, totalCount - current, rf, liveBrokerIds(image));
                 }
+                partitionLimits.check(
+                        PartitionLimits.Counts.of(image),
+                        added,
+                        (totalCount - current) + " more partitions for topic '" + name + "'");
                 if (!validateOnly) {
                     commit(List.of(new MetadataRecord.AddPartitions(topic.id().toString(), added)));
                 }

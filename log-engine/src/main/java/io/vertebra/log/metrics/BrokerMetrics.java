@@ -2,6 +2,8 @@ package io.vertebra.log.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertebra.log.group.GroupCoordinator;
+import io.vertebra.log.network.ConnectionLimits;
+import io.vertebra.log.network.RequestMemory;
 import io.vertebra.log.replication.DelayedOperations;
 import io.vertebra.log.replication.Partitions;
 import io.vertebra.log.replication.ReplicaFetchers;
@@ -55,6 +57,11 @@ public final class BrokerMetrics implements AutoCloseable {
         BrokerStateMetrics.register(
                 meters,
                 new BrokerStateMetrics.Sources(activeController, fenced, metadataOffset, connections, delayed, groups));
+    }
+
+    /** The listener's limit meters: refused connections and the request memory budget. */
+    public void registerListenerLimits(ConnectionLimits connections, RequestMemory memory) {
+        ListenerLimitMetrics.register(meters, connections, memory);
     }
 
     /** Removes every meter of this broker from the registry. */

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * pauses (backpressure) until they drain.
  *
  * <p>Bad input: a frame that cannot be parsed, a negative size prefix or one above
- * {@code socket.request.max.bytes} (refused by the frame decoder before any allocation) closes this connection
- * only; nothing is stored and other connections are unaffected.
+ * {@code socket.request.max.bytes} (refused by {@link RequestFrames} before any allocation) closes this connection
+ * only; nothing is stored and other connections are unaffected. The frame's buffer is released before
+ * {@link #channelRead} returns: {@link RequestFrames} then gives its bytes back to the request memory budget.
  *
  * <p>Security: on a TLS listener the pipeline decrypts before this handler and record data leaves as chunks
  * instead of file regions; on a SASL listener every request goes through {@link SaslAuthentication} until it
@@ -60,6 +61,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final ApiVersionsHandler apiVersions;
     private final ListenerSecurity security;
     private final RequestObserver observer;
+    private final ReadPauses pauses;
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private String connectionId;
@@ -67,7 +69,6 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private SaslAuthentication sasl;
     private KafkaPrincipal principal;
     private boolean flushNeeded;
-    private boolean readPaused;
     /** An answer that ends the connection was queued: later frames are ignored. */
     private boolean closing;
 
@@ -93,11 +94,18 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             RequestDispatcher dispatcher,
             ApiVersionsHandler apiVersions,
             ListenerSecurity security,
-            RequestObserver observer) {
+            RequestObserver observer,
+            ReadPauses pauses) {
         this.dispatcher = dispatcher;
         this.apiVersions = apiVersions;
         this.security = security;
         this.observer = observer;
+        this.pauses = pauses;
+    }
+
+    /** Whether this connection waits for its SASL authentication (then frames are held to a small size). */
+    boolean authenticating() {
+        return sasl != null && !sasl.complete();
     }
 
     @Override
@@ -166,9 +174,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
-        if (inFlight.size() >= MAX_IN_FLIGHT && !readPaused) {
-            readPaused = true;
-            ctx.channel().config().setAutoRead(false);
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+            pauses.pause(ReadPauses.BACKPRESSURE);
         }
     }
 
@@ -232,7 +239,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** Sends what is queued, then closes; frames that arrive meanwhile are dropped. */
     private void closeAfterFlush() {
         closing = true;
-        ctx.channel().config().setAutoRead(false);
+        pauses.pause(ReadPauses.CLOSING);
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -320,9 +327,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void maybeResumeReading() {
-        if (readPaused && inFlight.size() < MAX_IN_FLIGHT / 2 && ctx.channel().isWritable()) {
-            readPaused = false;
-            ctx.channel().config().setAutoRead(true);
+        if (pauses.paused(ReadPauses.BACKPRESSURE)
+                && inFlight.size() < MAX_IN_FLIGHT / 2
+                && ctx.channel().isWritable()) {
+            pauses.resume(ReadPauses.BACKPRESSURE);
         }
     }
 
@@ -342,9 +350,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         if (ctx.channel().isWritable()) {
             maybeResumeReading();
-        } else if (!readPaused) {
-            readPaused = true;
-            ctx.channel().config().setAutoRead(false);
+        } else {
+            pauses.pause(ReadPauses.BACKPRESSURE);
         }
         super.channelWritabilityChanged(ctx);
     }

@@ -94,6 +94,12 @@ class KafkaCliIT {
 
         assertTrue(ok(KafkaDistribution.TOPICS, "--list").lines().anyMatch("cli-topics"::equals));
 
+        ToolResult bomb = tool(KafkaDistribution.TOPICS, "--create", "--topic", "cli-bomb", "--partitions", "10000");
+        assertNotEquals(0, bomb.exitCode());
+        assertContains(bomb.output(), "PolicyViolationException");
+        assertContains(bomb.output(), "max.broker.partitions=4000");
+        assertFalse(admin.listTopics().names().get().contains("cli-bomb"));
+
         ok(KafkaDistribution.TOPICS, "--alter", "--topic", "cli-topics", "--partitions", "3");
 
         String described = ok(KafkaDistribution.TOPICS, "--describe", "--topic", "cli-topics");

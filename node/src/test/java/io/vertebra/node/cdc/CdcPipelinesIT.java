@@ -64,7 +64,8 @@ class CdcPipelinesIT {
                 config.providers.env.param.allowlist.pattern: SHOP_DB_PASSWORD|MIRROR_DB_PASSWORD
                 consumer.session.timeout.ms: 10000
                 consumer.heartbeat.interval.ms: 3000
-                """);
+                connector.allowed.dirs: %s
+                """.formatted(lake));
         node = VertebraNode.start(
                 work.resolve("node"),
                 ProjectLayout.root().resolve("plugins").toString(),

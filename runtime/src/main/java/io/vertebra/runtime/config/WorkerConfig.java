@@ -1,5 +1,6 @@
 package io.vertebra.runtime.config;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,9 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String REST_SSL_TRUSTSTORE_TYPE = "rest.ssl.truststore.type";
     public static final String REST_SSL_CLIENT_AUTH = "rest.ssl.client.auth";
     public static final String REST_SSL_ENABLED_PROTOCOLS = "rest.ssl.enabled.protocols";
+    public static final String REST_IDLE_TIMEOUT_MS = "rest.idle.timeout.ms";
+    public static final String REST_MAX_CONNECTIONS = "rest.max.connections";
+    public static final String CONNECTOR_ALLOWED_DIRS = "connector.allowed.dirs";
     public static final String WORKER_ID = "worker.id";
     public static final String CONFIG_PROVIDERS = "config.providers";
 
@@ -321,6 +325,36 @@ public final class WorkerConfig extends AbstractConfig {
                     ConfigDef.ValidList.in(false, "TLSv1.3", "TLSv1.2"),
                     Importance.LOW,
                     "TLS versions the REST listener accepts.")
+            .define(
+                    REST_IDLE_TIMEOUT_MS,
+                    Type.LONG,
+                    300_000L,
+                    Range.between(1_000L, 24L * 3600 * 1000),
+                    Importance.LOW,
+                    "A REST connection that sends and receives nothing for this long is closed (a request the"
+                            + " worker is still answering counts as idle, so keep it above the slowest call).")
+            .define(
+                    REST_MAX_CONNECTIONS,
+                    Type.INT,
+                    1000,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "The most REST connections open at once; a connection beyond is closed as soon as it is"
+                            + " accepted (counted in vertebra_connect_rest_connections_refused_total, logged at most every"
+                            + " 10 s), while open ones keep working.")
+            .define(
+                    CONNECTOR_ALLOWED_DIRS,
+                    Type.LIST,
+                    "data/quickstart/pipeline",
+                    Importance.HIGH,
+                    "The local directories the bundled file source, file sink and Parquet sink (file: stores) may"
+                            + " read and write; a connector config naming a path elsewhere (after following '..' and"
+                            + " symbolic links) is refused at validation and at start, naming the key. Relative"
+                            + " entries: from the node config file's directory, or the working directory when set"
+                            + " otherwise. Default: the quickstart's directory, relative to the working directory."
+                            + " Empty: no local path at all. Passed to the connectors as the system property"
+                            + " vertebra.connector.allowed.dirs, which also confines them inside Apache Kafka"
+                            + " Connect. Other plugins are not confined by it.")
             .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's id in statuses (empty: host:port).")
             .define(
                     CONFIG_PROVIDERS,
@@ -352,6 +386,14 @@ public final class WorkerConfig extends AbstractConfig {
     public static boolean isWorkerKey(String key) {
         return DEFINITION.names().contains(key)
                 || PASS_THROUGH_PREFIXES.stream().anyMatch(key::startsWith);
+    }
+
+    /** {@link #CONNECTOR_ALLOWED_DIRS}, absolute (relative entries from the working directory), normalized. */
+    public List<Path> connectorAllowedDirs() {
+        return getList(CONNECTOR_ALLOWED_DIRS).stream()
+                .filter(entry -> !entry.isBlank())
+                .map(entry -> Path.of(entry.trim()).toAbsolutePath().normalize())
+                .toList();
     }
 
     public String groupId() {

@@ -7,15 +7,30 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -37,16 +52,47 @@ import org.slf4j.LoggerFactory;
 final class PluginScanner {
     private static final Logger log = LoggerFactory.getLogger(PluginScanner.class);
 
+    /** How long the plugins of one entry may take to be constructed for their versions, all together. */
+    static final long VERSION_TIMEOUT_MS = 5_000;
+
     private final ClassLoader host;
     private final Path extractDir;
+    private final long versionTimeoutMs;
+    /** Daemon threads that construct plugins; one stuck in a blocking constructor is left behind, not waited for. */
+    private final ExecutorService constructors = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "plugin-version-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+    /** Link loops already reported, so a rescan every few seconds does not report them again. */
+    private final Set<Path> reportedLoops = ConcurrentHashMap.newKeySet();
 
     PluginScanner(ClassLoader host, Path extractDir) {
-        this.host = host;
-        this.extractDir = extractDir;
+        this(host, extractDir, VERSION_TIMEOUT_MS);
     }
 
-    /** The plugin path entries below a plugin path directory (an entry given directly as a JAR counts too). */
-    static List<Path> entries(Path pluginPathDir) {
+    PluginScanner(ClassLoader host, Path extractDir, long versionTimeoutMs) {
+        this.host = host;
+        this.extractDir = extractDir;
+        this.versionTimeoutMs = versionTimeoutMs;
+    }
+
+    /** Lets the constructor threads go; one blocked in a plugin's constructor stays blocked (it is a daemon). */
+    void close() {
+        constructors.shutdownNow();
+    }
+
+    /**
+     * The plugin path entries below a plugin path directory (an entry given directly as a JAR counts too); none when
+     * the directory does not exist. A directory that exists but cannot be listed (no file handles left, no
+     * permission) throws: that is not an empty directory, and the caller keeps what it found there before.
+     */
+    static List<Path> entries(Path pluginPathDir) throws IOException {
         if (Files.isRegularFile(pluginPathDir)) {
             return List.of(pluginPathDir);
         }
@@ -58,9 +104,8 @@ final class PluginScanner {
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .sorted()
                     .toList();
-        } catch (IOException e) {
-            log.warn("cannot list plugin directory {}: {}", pluginPathDir, e.toString());
-            return List.of();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
@@ -69,27 +114,56 @@ final class PluginScanner {
         return Files.isRegularFile(p) && (name.endsWith(".jar") || name.endsWith(".zip"));
     }
 
-    /** A fingerprint that changes whenever a file of the entry is added, removed or rewritten. */
-    static String fingerprint(Path entry) {
-        try (Stream<Path> files = Files.walk(entry, FileVisitOption.FOLLOW_LINKS)) {
-            long[] acc = {0, 0};
-            files.filter(Files::isRegularFile).forEach(f -> {
-                try {
-                    acc[0] += Files.getLastModifiedTime(f).toMillis()
-                            ^ f.toString().hashCode();
-                    acc[1] += Files.size(f);
-                } catch (IOException e) {
-                    acc[1] = -1;
-                }
-            });
-            return acc[0] + ":" + acc[1];
-        } catch (IOException | UncheckedIOException e) {
-            return "unreadable:" + System.nanoTime();
+    /**
+     * A fingerprint that changes whenever a file of the entry is added, removed or rewritten. Throws when the entry
+     * cannot be read (then it is not known to have changed).
+     */
+    String fingerprint(Path entry) throws IOException {
+        long modified = 0;
+        long size = 0;
+        for (Path f : regularFiles(entry)) {
+            modified += Files.getLastModifiedTime(f).toMillis() ^ f.toString().hashCode();
+            size += Files.size(f);
         }
+        return modified + ":" + size;
     }
 
-    /** Scans one entry; never throws for a broken plugin (it is logged and skipped). */
-    List<PluginDesc> scan(Path entry) {
+    /**
+     * The regular files of an entry (itself when it is a file), following symbolic links. A link loop is skipped,
+     * and reported once (not on every rescan); any other failure to read throws.
+     */
+    List<Path> regularFiles(Path root) throws IOException {
+        List<Path> files = new ArrayList<>();
+        Files.walkFileTree(
+                root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                        if (attributes.isRegularFile()) {
+                            files.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        if (e instanceof FileSystemLoopException) {
+                            if (reportedLoops.add(file)) {
+                                log.warn("plugin {}: {} is a symbolic link loop; skipping it", root, file);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
+        files.sort(null);
+        return files;
+    }
+
+    /**
+     * Scans one entry. A broken plugin (a bad jar, classes that do not link) is logged and yields no plugins; an
+     * entry that cannot be read (no file handles left) throws, so that the caller keeps what it found before.
+     */
+    List<PluginDesc> scan(Path entry) throws IOException {
         try {
             List<Path> jars = new ArrayList<>();
             Path root = entry;
@@ -98,12 +172,9 @@ final class PluginScanner {
                 root = extract(entry);
             }
             if (Files.isDirectory(root)) {
-                try (Stream<Path> files = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-                    files.filter(f -> Files.isRegularFile(f)
-                                    && f.getFileName().toString().toLowerCase().endsWith(".jar"))
-                            .sorted()
-                            .forEach(jars::add);
-                }
+                regularFiles(root).stream()
+                        .filter(f -> f.getFileName().toString().toLowerCase().endsWith(".jar"))
+                        .forEach(jars::add);
             } else {
                 jars.add(root);
             }
@@ -132,10 +203,7 @@ final class PluginScanner {
                     candidates.addAll(looseClassNames(root));
                 }
             }
-            List<PluginDesc> found = new ArrayList<>();
-            for (String name : candidates) {
-                describe(name, loader, entry, found);
-            }
+            List<PluginDesc> found = describe(candidates, loader, entry);
             log.info(
                     "plugin {}: {} plugin classes in {} jars (found by {})",
                     entry,
@@ -143,7 +211,7 @@ final class PluginScanner {
                     jars.size(),
                     scanned ? "scanning classes" : "service manifests");
             return found;
-        } catch (IOException | RuntimeException e) {
+        } catch (java.util.zip.ZipException | RuntimeException e) {
             log.warn("skipping plugin {}: {}", entry, e.toString());
             return List.of();
         }
@@ -151,35 +219,72 @@ final class PluginScanner {
 
     /** Plugins of the host itself (connect-transforms, connect-json, the converters and providers Vertebra ships). */
     List<PluginDesc> scanHost(List<String> classNames) {
-        List<PluginDesc> found = new ArrayList<>();
-        for (String name : classNames) {
-            describe(name, host, null, found);
-        }
-        return found;
+        return describe(classNames, host, null);
     }
 
-    private void describe(String name, ClassLoader loader, Path location, List<PluginDesc> out) {
-        Class<?> type;
-        try {
-            type = Class.forName(name, false, loader);
-        } catch (Throwable e) {
-            return; // a class whose dependencies are missing cannot be a usable plugin
+    /**
+     * The plugins among {@code names}, each with its version. A version needs an instance: the plugins are
+     * constructed on {@link #constructors} threads, and one whose constructor (or {@code version()}) has not returned
+     * after {@link #versionTimeoutMs} is named in the log and listed without a version, so a plugin that blocks
+     * cannot keep the worker from starting.
+     */
+    private List<PluginDesc> describe(java.util.Collection<String> names, ClassLoader loader, Path location) {
+        record Found(String name, Class<?> type, Future<String> version) {}
+        List<Found> found = new ArrayList<>();
+        for (String name : names) {
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, loader);
+            } catch (Throwable e) {
+                continue; // a class whose dependencies are missing cannot be a usable plugin
+            }
+            if (!java.lang.reflect.Modifier.isPublic(type.getModifiers())) {
+                continue;
+            }
+            if (location != null && type.getClassLoader() != loader) {
+                continue; // a host class visible through the plugin's loader: reported by the host scan
+            }
+            if (PluginType.of(type).isEmpty()) {
+                continue;
+            }
+            Future<String> version = needsInstance(type)
+                    ? constructors.submit(() -> version(type, loader))
+                    : CompletableFuture.completedFuture(null);
+            found.add(new Found(name, type, version));
         }
-        if (!java.lang.reflect.Modifier.isPublic(type.getModifiers())) {
-            return;
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(versionTimeoutMs);
+        List<PluginDesc> out = new ArrayList<>();
+        for (Found f : found) {
+            String version = null;
+            try {
+                version = f.version.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                f.version.cancel(true);
+                log.warn(
+                        "plugin class {}{}: constructing it or calling version() did not return within {} ms;"
+                                + " listed without a version. Its constructor blocks, which Connect plugins must not"
+                                + " do (the worker constructs plugins to list them)",
+                        f.name,
+                        location == null ? "" : " in " + location,
+                        versionTimeoutMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // version() threw: listed without a version, as before
+            }
+            for (PluginType pluginType : PluginType.of(f.type)) {
+                out.add(new PluginDesc(f.name, pluginType, version, loader, location));
+            }
         }
-        if (location != null && type.getClassLoader() != loader) {
-            return; // a host class visible through the plugin's loader: reported by the host scan
-        }
-        for (PluginType pluginType : PluginType.of(type)) {
-            out.add(new PluginDesc(name, pluginType, version(type, loader), loader, location));
-        }
+        return out;
     }
 
+    private static boolean needsInstance(Class<?> type) {
+        return Versioned.class.isAssignableFrom(type) || Connector.class.isAssignableFrom(type);
+    }
+
+    /** The version an instance of {@code type} reports, with the plugin's loader as context; null if none. */
     static String version(Class<?> type, ClassLoader loader) {
-        if (!Versioned.class.isAssignableFrom(type) && !Connector.class.isAssignableFrom(type)) {
-            return null;
-        }
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(loader);
         try {
@@ -234,13 +339,13 @@ final class PluginScanner {
         return names;
     }
 
-    private static Set<String> looseClassNames(Path root) throws IOException {
+    private Set<String> looseClassNames(Path root) throws IOException {
         Set<String> names = new LinkedHashSet<>();
-        try (Stream<Path> files = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-            files.filter(f -> f.toString().endsWith(".class")).forEach(f -> {
+        for (Path f : regularFiles(root)) {
+            if (f.toString().endsWith(".class")) {
                 String rel = root.relativize(f).toString();
                 names.add(rel.substring(0, rel.length() - 6).replace(java.io.File.separatorChar, '.'));
-            });
+            }
         }
         return names;
     }

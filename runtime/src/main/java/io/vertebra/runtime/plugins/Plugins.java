@@ -1,14 +1,17 @@
 package io.vertebra.runtime.plugins;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,12 +52,23 @@ public final class Plugins implements AutoCloseable {
     private final ScheduledExecutorService scanThread;
     private volatile PluginRegistry registry;
 
+    private final Lister lister;
+    /** Plugin path directories and entries that could not be read at the last rescan. */
+    private final Set<Path> failing = new HashSet<>();
+
     private record Scanned(String fingerprint, List<PluginDesc> plugins) {}
 
-    private Plugins(List<Path> pluginPath, Path workDir, long scanIntervalMs) {
+    /** Lists the entries of a plugin path directory; a seam for tests that make a listing fail. */
+    @FunctionalInterface
+    interface Lister {
+        List<Path> entries(Path pluginPathDir) throws IOException;
+    }
+
+    private Plugins(List<Path> pluginPath, Path workDir, long scanIntervalMs, Lister lister, long versionTimeoutMs) {
         this.pluginPath = pluginPath;
+        this.lister = lister;
         ClassLoader host = Plugins.class.getClassLoader();
-        this.scanner = new PluginScanner(host, workDir);
+        this.scanner = new PluginScanner(host, workDir, versionTimeoutMs);
         this.hostPlugins = scanner.scanHost(hostClassNames(host));
         rescan();
         this.scanThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,12 +84,18 @@ public final class Plugins implements AutoCloseable {
 
     /** Scans {@code pluginPath} now and keeps watching it. {@code workDir} receives extracted zips. */
     public static Plugins start(List<Path> pluginPath, Path workDir, long scanIntervalMs) {
+        return start(pluginPath, workDir, scanIntervalMs, PluginScanner::entries, PluginScanner.VERSION_TIMEOUT_MS);
+    }
+
+    /** As above with a directory lister and a time limit for constructing a plugin entry's classes (tests). */
+    static Plugins start(
+            List<Path> pluginPath, Path workDir, long scanIntervalMs, Lister lister, long versionTimeoutMs) {
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create plugin work directory " + workDir + ": " + e, e);
         }
-        return new Plugins(List.copyOf(pluginPath), workDir, scanIntervalMs);
+        return new Plugins(List.copyOf(pluginPath), workDir, scanIntervalMs, lister, versionTimeoutMs);
     }
 
     public PluginRegistry registry() {
@@ -108,22 +128,56 @@ public final class Plugins implements AutoCloseable {
         }
     }
 
-    /** Rescans changed plugin path entries; returns true when the registry changed. Public for tests. */
+    /**
+     * Rescans changed plugin path entries; returns true when the registry changed. Public for tests.
+     *
+     * <p>What cannot be read now (a listing or a jar failing because the process has no file handles left) keeps
+     * what was found there before: a failure is not an empty directory, and dropping every plugin because of a
+     * connection flood would fail every connector that starts meanwhile. Each failure is logged when it starts and
+     * when it ends, not on every rescan.
+     */
     public synchronized boolean rescan() {
         Map<Path, Scanned> now = new LinkedHashMap<>();
         boolean changed = registry == null;
+        Set<Path> failingNow = new HashSet<>();
         for (Path dir : pluginPath) {
-            for (Path entry : PluginScanner.entries(dir)) {
-                String fingerprint = PluginScanner.fingerprint(entry);
+            List<Path> entries;
+            try {
+                entries = lister.entries(dir);
+            } catch (IOException e) {
+                failed(failingNow, dir, "cannot list plugin directory " + dir, e);
+                scanned.forEach((entry, previous) -> {
+                    if (entry.equals(dir) || dir.equals(entry.getParent())) {
+                        now.put(entry, previous);
+                    }
+                });
+                continue;
+            }
+            for (Path entry : entries) {
                 Scanned previous = scanned.get(entry);
-                if (previous != null && previous.fingerprint.equals(fingerprint)) {
-                    now.put(entry, previous);
-                } else {
-                    now.put(entry, new Scanned(fingerprint, scanner.scan(entry)));
-                    changed = true;
+                try {
+                    String fingerprint = scanner.fingerprint(entry);
+                    if (previous != null && previous.fingerprint.equals(fingerprint)) {
+                        now.put(entry, previous);
+                    } else {
+                        now.put(entry, new Scanned(fingerprint, scanner.scan(entry)));
+                        changed = true;
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    failed(failingNow, entry, "cannot read plugin " + entry, e);
+                    if (previous != null) {
+                        now.put(entry, previous);
+                    }
                 }
             }
         }
+        for (Path recovered : failing) {
+            if (!failingNow.contains(recovered)) {
+                log.info("plugin path {} can be read again", recovered);
+            }
+        }
+        failing.clear();
+        failing.addAll(failingNow);
         if (!now.keySet().equals(scanned.keySet())) {
             changed = true;
         }
@@ -142,8 +196,16 @@ public final class Plugins implements AutoCloseable {
         return changed;
     }
 
+    private void failed(Set<Path> failingNow, Path path, String what, Exception e) {
+        failingNow.add(path);
+        if (!failing.contains(path)) {
+            log.warn("{}: {}; keeping the plugins found there before until it can be read", what, e.toString());
+        }
+    }
+
     @Override
     public void close() {
         scanThread.shutdownNow();
+        scanner.close();
     }
 }

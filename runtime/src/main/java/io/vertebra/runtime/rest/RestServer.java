@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * The Kafka Connect REST API on Vert.x Web: one router, the routes of {@code routes/}, one error mapper. Unknown
@@ -54,15 +55,37 @@ public final class RestServer implements AutoCloseable {
             PrometheusMeterRegistry registry,
             Runnable beforeScrape) {}
 
+    /**
+     * Bounds on connections: at most {@code maxConnections} open at once (see {@link ConnectionCap}), and a
+     * connection that sends and receives nothing for {@code idleTimeoutMs} is closed.
+     */
+    public record Limits(int maxConnections, long idleTimeoutMs) {
+        /** The defaults of rest.max.connections and rest.idle.timeout.ms. */
+        public static final Limits DEFAULT = new Limits(1000, 300_000);
+
+        public Limits {
+            if (maxConnections < 1 || idleTimeoutMs < 1 || idleTimeoutMs > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("maxConnections must be at least 1 and idleTimeoutMs between 1 and "
+                        + Integer.MAX_VALUE + ": " + maxConnections + ", " + idleTimeoutMs);
+            }
+        }
+    }
+
     private final Vertx vertx;
     private final HttpServer server;
+    private final ConnectionCap cap;
 
-    private RestServer(Vertx vertx, HttpServer server) {
+    private RestServer(Vertx vertx, HttpServer server, ConnectionCap cap) {
         this.vertx = vertx;
         this.server = server;
+        this.cap = cap;
     }
 
     public static RestServer start(Settings settings, Backends backends) {
+        return start(settings, backends, Limits.DEFAULT);
+    }
+
+    public static RestServer start(Settings settings, Backends backends, Limits limits) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(16));
         try {
             Router router = Router.router(vertx);
@@ -163,7 +186,11 @@ public final class RestServer implements AutoCloseable {
                                             : ctx.failure().getMessage()),
                             Http.JSON));
             router.errorHandler(500, ctx -> ErrorMapper.respond(ctx, ctx.failure(), Http.JSON));
-            HttpServer server = vertx.createHttpServer(options(settings))
+            ConnectionCap cap = new ConnectionCap(limits.maxConnections(), backends.registry(), Time.SYSTEM);
+            HttpServer server = vertx.createHttpServer(options(settings)
+                            .setIdleTimeout((int) limits.idleTimeoutMs())
+                            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+                    .connectionHandler(cap::accept)
                     .requestHandler(router)
                     .invalidRequestHandler(req -> req.response()
                             .setStatusCode(400)
@@ -173,7 +200,7 @@ public final class RestServer implements AutoCloseable {
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
-            return new RestServer(vertx, server);
+            return new RestServer(vertx, server, cap);
         } catch (Exception e) {
             vertx.close();
             throw new IllegalStateException(
@@ -269,6 +296,16 @@ public final class RestServer implements AutoCloseable {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** REST connections open now. */
+    public int openConnections() {
+        return cap.open();
+    }
+
+    /** REST connections refused by the cap since the server started. */
+    public long refusedConnections() {
+        return cap.refused();
     }
 
     @Override

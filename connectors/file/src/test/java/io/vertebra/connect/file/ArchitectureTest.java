@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The file connectors are an ordinary Kafka Connect plugin: they may see the Connect API (and the few kafka-clients
- * classes that API is made of), slf4j, the JDK and the one library they bundle, never Vertebra's runtime or log.
+ * classes that API is made of), slf4j, the JDK, the bundled directory confinement and the one library they bundle, never Vertebra's runtime or log.
  */
 class ArchitectureTest {
     private static final JavaClasses PLUGIN = new ClassFileImporter()
@@ -28,6 +28,7 @@ class ArchitectureTest {
                 .should()
                 .onlyDependOnClassesThat(resideInAnyPackage(
                                 "io.vertebra.connect.file..",
+                                "io.vertebra.connect.confine..",
                                 "java..",
                                 "javax..",
                                 "org.apache.kafka.connect..",

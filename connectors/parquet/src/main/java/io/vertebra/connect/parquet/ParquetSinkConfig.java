@@ -1,5 +1,6 @@
 package io.vertebra.connect.parquet;
 
+import io.vertebra.connect.confine.AllowedDirs;
 import io.vertebra.connect.parquet.partition.PartitionerKind;
 import io.vertebra.connect.parquet.partition.TimestampSource;
 import java.net.URI;
@@ -320,6 +321,7 @@ public final class ParquetSinkConfig extends AbstractConfig {
     public static ParquetSinkConfig parse(Map<String, String> props) {
         ParquetSinkConfig config = new ParquetSinkConfig(props);
         Map<String, String> problems = crossFieldProblems(config);
+        problems.putAll(StoreConfinement.problems(props, AllowedDirs.fromSystemProperty()));
         if (!problems.isEmpty()) {
             throw new ConfigException("Invalid Parquet sink configuration: " + String.join("; ", problems.values()));
         }
@@ -364,8 +366,14 @@ public final class ParquetSinkConfig extends AbstractConfig {
         return problems;
     }
 
-    /** Adds the cross-field problems to the per-key results of {@link ConfigDef#validate}. */
+    /**
+     * Adds the cross-field problems, and the locations outside the directories the worker allows, to the per-key
+     * results of {@link ConfigDef#validate}.
+     */
     static void addCrossFieldProblems(Map<String, String> props, Map<String, ConfigValue> results) {
+        StoreConfinement.problems(props, AllowedDirs.fromSystemProperty())
+                .forEach((key, problem) ->
+                        results.computeIfAbsent(key, ConfigValue::new).addErrorMessage(problem));
         boolean keysValid =
                 results.values().stream().allMatch(v -> v.errorMessages().isEmpty());
         if (!keysValid) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Parquet sink is an ordinary Kafka Connect plugin: it sees the JDK, connect-api (with the kafka-clients classes
- * it exposes), slf4j, parquet-hadoop and the Hadoop FileSystem API (plus S3A for pending-upload cleanup), and
+ * it exposes), slf4j, the bundled directory confinement, parquet-hadoop and the Hadoop FileSystem API (plus S3A for pending-upload cleanup), and
  * nothing of Vertebra's runtime or log engine.
  */
 class ModuleBoundariesTest {
@@ -37,6 +37,7 @@ class ModuleBoundariesTest {
                 .resideInAnyPackage(
                         "java..",
                         "io.vertebra.connect.parquet..",
+                        "io.vertebra.connect.confine..",
                         "org.apache.kafka.connect.connector..",
                         "org.apache.kafka.connect.data..",
                         "org.apache.kafka.connect.errors..",

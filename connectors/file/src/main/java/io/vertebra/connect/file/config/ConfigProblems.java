@@ -54,6 +54,11 @@ public final class ConfigProblems {
         crossKeyProblems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 
+    /** Records a problem already phrased in full (naming key, value and what is valid), e.g. by {@code AllowedDirs}. */
+    public void addMessage(String key, String message) {
+        crossKeyProblems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
+    }
+
     /** Every problem, in the order the keys are defined, cross-check problems after the key's own. */
     public List<String> messages() {
         List<String> all = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.vertebra.connect.file.sink;
 
+import io.vertebra.connect.confine.AllowedDirs;
 import io.vertebra.connect.file.config.Choice;
 import io.vertebra.connect.file.config.ConfigProblems;
 import java.util.List;
@@ -167,11 +168,21 @@ public final class FileSinkConfig {
         writeBufferBytes = (Integer) v.get(WRITE_BUFFER_BYTES);
     }
 
-    /** Every problem of {@code props}: each key's own validator, then the one-writer-per-file rule. */
+    /**
+     * Every problem of {@code props}: each key's own validator, the directories the worker allows ({@link
+     * AllowedDirs}), then the one-writer-per-file rule.
+     */
     public static ConfigProblems validate(Map<String, String> props) {
         ConfigProblems problems = ConfigProblems.validate(CONFIG_DEF, props);
         if (problems.isValid(FILE_PATH)) {
-            checkOneWriterPerFile(problems, new PathTemplate((String) problems.value(FILE_PATH)), props);
+            PathTemplate path = new PathTemplate((String) problems.value(FILE_PATH));
+            // topic names cannot hold '/' or be '..', so any topic and partition land in the same directory
+            AllowedDirs.fromSystemProperty()
+                    .problem(FILE_PATH, path.toString(), path.fill("topic", 0))
+                    .ifPresent(problem -> problems.addMessage(FILE_PATH, problem));
+            if (problems.isValid(FILE_PATH)) {
+                checkOneWriterPerFile(problems, path, props);
+            }
         }
         return problems;
     }

@@ -1,5 +1,6 @@
 package io.vertebra.connect.file.sink;
 
+import io.vertebra.connect.confine.AllowedDirs;
 import io.vertebra.connect.file.PluginVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ import org.apache.kafka.connect.sink.SinkTask;
 public class FileSinkTask extends SinkTask {
     private final Time time;
     private FileSinkConfig config;
+    private AllowedDirs allowedDirs;
     private RecordFormat format;
     private final Map<Path, OutputFile> files = new HashMap<>();
     private final Map<TopicPartition, OutputFile> byPartition = new HashMap<>();
@@ -49,6 +51,7 @@ public class FileSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new FileSinkConfig(props);
+        allowedDirs = AllowedDirs.fromSystemProperty();
         format = config.format() == FileSinkConfig.Format.JSON ? new JsonFormat() : new LineFormat();
     }
 
@@ -80,6 +83,10 @@ public class FileSinkTask extends SinkTask {
         Path path = config.filePath().render(partition.topic(), partition.partition());
         file = files.get(path);
         if (file == null) {
+            // checked again here: a link may have been placed in an allowed directory since the config was validated
+            allowedDirs.problem(FileSinkConfig.FILE_PATH, path.toString()).ifPresent(problem -> {
+                throw new ConnectException("Not opening " + path + " for " + partition + ": " + problem);
+            });
             try {
                 file = OutputFile.open(path, config.fsync(), config.writeBufferBytes());
             } catch (IOException e) {

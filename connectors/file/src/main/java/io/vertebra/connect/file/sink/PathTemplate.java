@@ -44,8 +44,12 @@ public final class PathTemplate {
 
     /** The file of one topic partition, absolute (a relative path is taken from the worker's working directory). */
     public Path render(String topic, int partition) {
-        String path = template.replace(TOPIC, topic).replace(PARTITION, Integer.toString(partition));
-        return Path.of(path).toAbsolutePath().normalize();
+        return Path.of(fill(topic, partition)).toAbsolutePath().normalize();
+    }
+
+    /** The template with the placeholders filled in, as written (relative stays relative, {@code ..} stays). */
+    public String fill(String topic, int partition) {
+        return template.replace(TOPIC, topic).replace(PARTITION, Integer.toString(partition));
     }
 
     @Override

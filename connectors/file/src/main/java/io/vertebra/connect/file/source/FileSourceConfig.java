@@ -1,5 +1,6 @@
 package io.vertebra.connect.file.source;
 
+import io.vertebra.connect.confine.AllowedDirs;
 import io.vertebra.connect.file.config.AsciiCompatibleCharset;
 import io.vertebra.connect.file.config.Choice;
 import io.vertebra.connect.file.config.ConfigProblems;
@@ -423,9 +424,44 @@ public final class FileSourceConfig {
     /** Every problem of {@code props}: each key's own validator, then the checks that involve several keys. */
     public static ConfigProblems validate(Map<String, String> props) {
         ConfigProblems problems = ConfigProblems.validate(CONFIG_DEF, props);
+        checkAllowedDirs(problems, AllowedDirs.fromSystemProperty());
         checkFiles(problems);
         checkCsv(problems);
         return problems;
+    }
+
+    /**
+     * Every file of file.paths and the directory file.pattern is matched below must lie in the directories the worker
+     * allows. The task checks each file again when it opens it: a glob may match a link that leads elsewhere.
+     */
+    private static void checkAllowedDirs(ConfigProblems problems, AllowedDirs allowed) {
+        if (!allowed.restricted()) {
+            return;
+        }
+        if (problems.isValid(FILE_PATHS)) {
+            @SuppressWarnings("unchecked")
+            List<String> paths = (List<String>) problems.value(FILE_PATHS);
+            for (String entry : paths) {
+                if (!entry.isBlank()) {
+                    allowed.problem(FILE_PATHS, entry.trim()).ifPresent(p -> problems.addMessage(FILE_PATHS, p));
+                }
+            }
+        }
+        if (problems.isValid(FILE_PATTERN)) {
+            String pattern = (String) problems.value(FILE_PATTERN);
+            if (!pattern.isEmpty()) {
+                String glob = absoluteGlob(pattern);
+                if (glob.contains("/../") || glob.endsWith("/..")) {
+                    problems.add(FILE_PATTERN, pattern, "must not contain '..': connectors may only use " + allowed);
+                } else {
+                    allowed.problem(
+                                    FILE_PATTERN,
+                                    pattern,
+                                    FileDiscovery.baseDirectory(glob).toString())
+                            .ifPresent(p -> problems.addMessage(FILE_PATTERN, p));
+                }
+            }
+        }
     }
 
     private static void checkFiles(ConfigProblems problems) {

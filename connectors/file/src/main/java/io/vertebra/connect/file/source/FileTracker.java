@@ -1,5 +1,6 @@
 package io.vertebra.connect.file.source;
 
+import io.vertebra.connect.confine.AllowedDirs;
 import io.vertebra.connect.file.source.FileDiscovery.Found;
 import io.vertebra.connect.file.source.FileSourceConfig.ParseErrors;
 import io.vertebra.connect.file.source.FileSourceConfig.StartPosition;
@@ -72,6 +73,8 @@ final class FileTracker {
     private final Deque<Orphan> orphans = new ArrayDeque<>();
     private final Map<String, Long> heldSinceMs = new HashMap<>();
     private final Set<Path> unreadable = new HashSet<>();
+    private final AllowedDirs allowedDirs = AllowedDirs.fromSystemProperty();
+    private final Set<Path> outside = new HashSet<>();
     private List<TrackedFile> fileList = List.of();
     private boolean firstScan = true;
 
@@ -159,6 +162,25 @@ final class FileTracker {
         file.restartFromBeginning(prefix, parsers.get(), nowMs);
     }
 
+    /**
+     * Whether the worker allows reading {@code path}, judged where it leads: a glob follows links, and a link may
+     * appear after the config was validated. A refused file is logged once, not on every scan.
+     */
+    private boolean insideAllowedDirs(Path path) {
+        boolean listed = config.filePaths().stream()
+                .anyMatch(p -> Path.of(p).toAbsolutePath().normalize().equals(path));
+        var problem = allowedDirs.problem(
+                listed ? FileSourceConfig.FILE_PATHS : FileSourceConfig.FILE_PATTERN, path.toString());
+        if (problem.isEmpty()) {
+            outside.remove(path);
+            return true;
+        }
+        if (outside.add(path)) {
+            log.warn("Not reading {}: {}", path, problem.get());
+        }
+        return false;
+    }
+
     private record Opening(Found found, FileChannel channel, byte[] prefix, SourceOffsets.Stored stored) {}
 
     private void open(List<Found> fresh, long nowMs) throws IOException {
@@ -208,6 +230,9 @@ final class FileTracker {
     private Opening tryOpen(Found found) throws IOException {
         if (found.size() == 0) {
             return null; // nothing to read yet; see the class comment
+        }
+        if (allowedDirs.restricted() && !insideAllowedDirs(found.path())) {
+            return null;
         }
         FileChannel channel;
         try {
