@@ -47,10 +47,12 @@ class CliIT {
     @BeforeAll
     void startNode() throws Exception {
         Path config = dir.resolve("node.yaml");
+        // groups (the sinks' and the CLI's --group) form at once instead of after the default 3 s delay
         Files.writeString(
                 config,
                 "worker:\n  enabled: true\nplugin.path: " + ProjectLayout.root().resolve("plugins") + "\n"
-                        + "offset.flush.interval.ms: 1000\nconnector.allowed.dirs: " + dir + "\n");
+                        + "offset.flush.interval.ms: 1000\ngroup.initial.rebalance.delay.ms: 0\n"
+                        + "connector.allowed.dirs: " + dir + "\n");
         node = NodeProcess.start(dir.resolve("data"), Ports.free(), Ports.free(), "--config", config.toString());
         node.awaitReady();
         url = "http://127.0.0.1:" + node.restPort;

@@ -55,10 +55,15 @@ class CdcPipelinesIT {
         mirror = pg.createDatabase("mirror");
         OrdersTable.create(shop, SNAPSHOT_ROWS);
         lake = Files.createDirectories(work.resolve("lake"));
-        // the examples read their passwords with ${env:...}: the node enables the env provider for those two only
+        // the examples read their passwords with ${env:...}: the node enables the env provider for those two only.
+        // The sinks' groups outlive a SIGKILL (they are kept in the log): the restarted sinks rejoin once the killed
+        // members' sessions expire, after the consumers' default 45 s. 10 s (a Connect worker's own default) takes
+        // the SIGKILL test through the same expiry without idling most of a minute.
         Path nodeConfig = Files.writeString(work.resolve("node.yaml"), """
                 config.providers: env
                 config.providers.env.param.allowlist.pattern: SHOP_DB_PASSWORD|MIRROR_DB_PASSWORD
+                consumer.session.timeout.ms: 10000
+                consumer.heartbeat.interval.ms: 3000
                 connector.allowed.dirs: %s
                 """.formatted(lake));
         node = VertebraNode.start(
