@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.runtime.ConnectRuntime;
+import io.vertebra.runtime.plugins.PluginJars;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -193,29 +188,11 @@ class InternalSinkRecordIT {
         Path src = Files.createDirectories(dir.resolve("probe-src/probe"));
         Files.writeString(src.resolve("ProbeSinkTask.java"), TASK_SOURCE);
         Files.writeString(src.resolve("ProbeSinkConnector.java"), CONNECTOR_SOURCE);
-        Path classes = Files.createDirectories(dir.resolve("probe-classes"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(
-                null,
-                null,
-                null,
-                "-d",
-                classes.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                src.resolve("ProbeSinkTask.java").toString(),
-                src.resolve("ProbeSinkConnector.java").toString());
-        assertEquals(0, rc, "the probe plugin compiles");
-        Files.createDirectories(pluginDir);
-        try (OutputStream file = Files.newOutputStream(pluginDir.resolve("probe.jar"));
-                JarOutputStream jar = new JarOutputStream(file);
-                Stream<Path> compiled = Files.walk(classes)) {
-            for (Path c : compiled.filter(Files::isRegularFile).toList()) {
-                jar.putNextEntry(new JarEntry(classes.relativize(c).toString().replace('\\', '/')));
-                Files.copy(c, jar);
-            }
-            jar.putNextEntry(new JarEntry("META-INF/services/org.apache.kafka.connect.sink.SinkConnector"));
-            jar.write("probe.ProbeSinkConnector\n".getBytes(StandardCharsets.UTF_8));
-        }
+        PluginJars.compileAndJar(
+                List.of(src.resolve("ProbeSinkTask.java"), src.resolve("ProbeSinkConnector.java")),
+                Files.createDirectories(dir.resolve("probe-classes")),
+                pluginDir.resolve("probe.jar"),
+                org.apache.kafka.connect.sink.SinkConnector.class,
+                "probe.ProbeSinkConnector");
     }
 }

@@ -7,19 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertebra.testkit.KafkaDistribution;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -166,28 +159,11 @@ class PluginScanFailuresTest {
                     @Override public ConfigDef config() { return new ConfigDef(); }
                 }
                 """);
-        Path classes = Files.createDirectories(dir.resolve("blocking-classes"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(
-                null,
-                null,
-                null,
-                "-d",
-                classes.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                src.resolve("BlockingSourceConnector.java").toString());
-        assertEquals(0, rc, "the blocking plugin compiles");
-        Files.createDirectories(pluginDir);
-        try (OutputStream file = Files.newOutputStream(pluginDir.resolve("blocking.jar"));
-                JarOutputStream jar = new JarOutputStream(file);
-                Stream<Path> compiled = Files.walk(classes)) {
-            for (Path c : compiled.filter(Files::isRegularFile).toList()) {
-                jar.putNextEntry(new JarEntry(classes.relativize(c).toString().replace('\\', '/')));
-                Files.copy(c, jar);
-            }
-            jar.putNextEntry(new JarEntry("META-INF/services/org.apache.kafka.connect.source.SourceConnector"));
-            jar.write((BLOCKING + "\n").getBytes(StandardCharsets.UTF_8));
-        }
+        PluginJars.compileAndJar(
+                List.of(src.resolve("BlockingSourceConnector.java")),
+                Files.createDirectories(dir.resolve("blocking-classes")),
+                pluginDir.resolve("blocking.jar"),
+                org.apache.kafka.connect.source.SourceConnector.class,
+                BLOCKING);
     }
 }
